@@ -1,0 +1,50 @@
+package dev.genbench.cli;
+
+import dev.genbench.config.GenbenchConfig;
+import dev.genbench.config.LoadedConfig;
+import dev.genbench.console.Log;
+import dev.genbench.console.UserError;
+import dev.genbench.train.ExperimentLayout;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+
+/**
+ * What {@code fit}, {@code validate}, {@code test} and {@code predict} share: the LightningCLI-style
+ * configuration and the experiment layout. Subclasses say what the stage does with them.
+ */
+public abstract class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    protected ConfigOptions configOptions;
+
+    @CommandLine.Spec
+    protected CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        LoadedConfig loaded = configOptions.load(configOptions.printConfig());
+        if (configOptions.printConfig()) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(loaded.toYaml());
+            out.flush();
+            return 0;
+        }
+        GenbenchConfig config = loaded.config();
+        var id = ExperimentLayout.resolveId(config.experimentInfo(), System.getenv());
+        ExperimentLayout layout = ExperimentLayout.of(config.experimentInfo(), id);
+        Log.info("experiment %s: data in %s", id, layout.experimentFolder());
+        Log.info("to resume or re-evaluate it, add --experiment_info.experiment_id %s to the same command", id);
+        return run(loaded, layout);
+    }
+
+    /** Runs the stage on a complete configuration; returns the exit code. */
+    protected abstract int run(LoadedConfig loaded, ExperimentLayout layout);
+
+    /** The message for a stage whose engine has not landed yet. */
+    protected static UserError notYetAvailable(String stage) {
+        return new UserError(stage + " is not available in this build yet: the trainer, model catalogue and feature cache"
+                + " land with the probe-path work (see README, 'Status'); --print_config works today");
+    }
+}

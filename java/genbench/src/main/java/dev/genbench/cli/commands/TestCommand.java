@@ -1,0 +1,15 @@
+package dev.genbench.cli.commands;
+
+import dev.genbench.cli.EvaluationCommand;
+import picocli.CommandLine.Command;
+
+/** {@code genbench test}: Evaluate each completed window on the test set (the validation split with the test pairing seed, SPEC 3.4). */
+@Command(
+        name = "test",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Evaluate each completed window on the test set (the validation split with the test pairing seed, SPEC 3.4).",
+            "Without --experiment_info.sliding_windows_definition.current_window every completed window is evaluated;",
+            "--ckpt_path or --model.base_weights evaluate a given checkpoint."
+        })
+public final class TestCommand extends EvaluationCommand {}

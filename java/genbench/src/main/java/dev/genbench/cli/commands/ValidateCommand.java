@@ -1,0 +1,15 @@
+package dev.genbench.cli.commands;
+
+import dev.genbench.cli.EvaluationCommand;
+import picocli.CommandLine.Command;
+
+/** {@code genbench validate}: Evaluate the checkpoint of each completed window on the validation set (metrics and predictions .npz). */
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Evaluate the checkpoint of each completed window on the validation set (metrics and predictions .npz).",
+            "Without --experiment_info.sliding_windows_definition.current_window every completed window is evaluated;",
+            "--ckpt_path or --model.base_weights evaluate a given checkpoint."
+        })
+public final class ValidateCommand extends EvaluationCommand {}

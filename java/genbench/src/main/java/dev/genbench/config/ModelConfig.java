@@ -1,0 +1,45 @@
+package dev.genbench.config;
+
+import java.nio.file.Path;
+
+/**
+ * {@code model}: the detector (the original's {@code BaseDeepfakeDetectionModel}, SPEC §7, §10.2).
+ * {@code model_name} picks a backbone card and the {@code _probe}/{@code _tune} variant.
+ */
+@ClassPaths({"algorithms.BaseDeepfakeDetectionModel", "algorithms.base_model.BaseDeepfakeDetectionModel",
+        "BaseDeepfakeDetectionModel"})
+public record ModelConfig(
+        String classPath,
+        String modelName,
+        OptimizerConfig optimizer,
+        @Default("OneCycleLR") String scheduler,
+        @Default("224") InputSize modelInputSize,
+        @Default("0.5") double classificationThreshold,
+        @Nullable Path baseWeights,
+        @Default("resize") TrainingCropping trainingCroppingStrategy,
+        @Default("resize") EvaluationCropping evaluationCroppingStrategy,
+        @Default("binary") Task trainingTask,
+        @Default("binary") Task evaluationType) implements Component {
+
+    public ModelConfig {
+        if (scheduler != null && !scheduler.equals("OneCycleLR")) {
+            throw new IllegalArgumentException("scheduler must be \"OneCycleLR\", the only schedule the original implements; got \""
+                    + scheduler + "\"");
+        }
+        if (classificationThreshold < 0 || classificationThreshold > 1) {
+            throw new IllegalArgumentException("classification_threshold must be within [0, 1], got " + classificationThreshold);
+        }
+        if (trainingTask == Task.BINARY && evaluationType == Task.MULTICLASS) {
+            throw new IllegalArgumentException("training_task binary with evaluation_type multiclass is not a valid combination"
+                    + " (a binary model has no per-generator outputs); use binary evaluation");
+        }
+    }
+
+    /** {@code training_cropping_strategy} (SPEC §6.3). */
+    public enum TrainingCropping { RESIZE, RANDOM_CROP, CENTER_CROP, AS_IS }
+
+    /** {@code evaluation_cropping_strategy} (SPEC §6.4). */
+    public enum EvaluationCropping { RESIZE, CROP, MULTICROP, AS_IS }
+
+    public enum Task { BINARY, MULTICLASS }
+}
