@@ -26,9 +26,6 @@ public final class ConfigOptions {
             description = "Print the merged configuration (every key, defaults included) and exit.")
     boolean printConfig;
 
-    @CommandLine.Unmatched
-    List<String> unmatched = new ArrayList<>();
-
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec spec;
 

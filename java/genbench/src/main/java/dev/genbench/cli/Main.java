@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Configs merge left to right as in LightningCLI; dotted overrides (--trainer.max_epochs=2) apply where they",
-            "stand on the command line. --print_config prints the merged configuration and exits.",
+            "Configs merge left to right as in LightningCLI; dotted overrides (--trainer.max_epochs=2) apply where they stand",
+            "on the command line. --print_config prints the merged configuration and exits.",
             "Environment: GENBENCH_PROGRESS=bar|plain|off, GENBENCH_JAVA_OPTS (extra JVM flags)."
         })
 public final class Main implements Runnable {
@@ -60,6 +60,7 @@ public final class Main implements Runnable {
         for (Class<?> command : CommandCatalog.commands()) {
             cli.addSubcommand(command);
         }
+        cli.setUsageHelpWidth(110); // after the subcommands: picocli applies it to those present
         cli.setExecutionExceptionHandler(Main::handleExecutionException);
         cli.setParameterExceptionHandler(Main::handleParameterException);
         return cli;

@@ -6,6 +6,8 @@ import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.train.ExperimentLayout;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -16,11 +18,21 @@ import picocli.CommandLine.Mixin;
  */
 public abstract class RunCommand implements Callable<Integer> {
 
+    /** Help footer lines shared by the run commands. */
+    public static final String OVERRIDES_HELP_1 =
+            "Settings: --config FILE (repeatable) and dotted overrides --section.key=value or --section.key value";
+    public static final String OVERRIDES_HELP_2 =
+            "(values are YAML: 3, [0, 1], {lr: 0.01}); they apply left to right, as in LightningCLI.";
+
     @Mixin
     protected ConfigOptions configOptions;
 
     @CommandLine.Spec
     protected CommandLine.Model.CommandSpec spec;
+
+    /** Dotted overrides; {@link ConfigOptions#arguments()} reads them back in command-line order. */
+    @CommandLine.Unmatched
+    List<String> overrides = new ArrayList<>();
 
     @Override
     public final Integer call() {

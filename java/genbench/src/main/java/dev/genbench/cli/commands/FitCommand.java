@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
         },
         footer = {
             "",
+            RunCommand.OVERRIDES_HELP_1,
+            RunCommand.OVERRIDES_HELP_2,
+            "",
             "Example:",
             "  genbench fit --config configs/benchmark_pipelines/base_benchmark_sliding_windows.yaml \\",
             "               --config configs/RN50_clip/RN50_clip_tune_resize.yaml --config local_config.yaml \\",

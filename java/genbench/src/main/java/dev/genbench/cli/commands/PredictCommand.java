@@ -1,6 +1,7 @@
 package dev.genbench.cli.commands;
 
 import dev.genbench.cli.EvaluationCommand;
+import dev.genbench.cli.RunCommand;
 import picocli.CommandLine.Command;
 
 /** {@code genbench predict}: Score the whole validation split with each completed window (evaluation without metrics). */
@@ -11,5 +12,6 @@ import picocli.CommandLine.Command;
             "Score the whole validation split with each completed window (evaluation without metrics).",
             "Without --experiment_info.sliding_windows_definition.current_window every completed window is evaluated;",
             "--ckpt_path or --model.base_weights evaluate a given checkpoint."
-        })
+        },
+        footer = {"", RunCommand.OVERRIDES_HELP_1, RunCommand.OVERRIDES_HELP_2})
 public final class PredictCommand extends EvaluationCommand {}

@@ -1,6 +1,7 @@
 package dev.genbench.cli.commands;
 
 import dev.genbench.cli.EvaluationCommand;
+import dev.genbench.cli.RunCommand;
 import picocli.CommandLine.Command;
 
 /** {@code genbench test}: Evaluate each completed window on the test set (the validation split with the test pairing seed, SPEC 3.4). */
@@ -11,5 +12,6 @@ import picocli.CommandLine.Command;
             "Evaluate each completed window on the test set (the validation split with the test pairing seed, SPEC 3.4).",
             "Without --experiment_info.sliding_windows_definition.current_window every completed window is evaluated;",
             "--ckpt_path or --model.base_weights evaluate a given checkpoint."
-        })
+        },
+        footer = {"", RunCommand.OVERRIDES_HELP_1, RunCommand.OVERRIDES_HELP_2})
 public final class TestCommand extends EvaluationCommand {}

@@ -1,0 +1,120 @@
+package dev.genbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+
+    static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyCommandClassIsFoundAndListedInHelp() {
+        List<String> names = CommandCatalog.commands().stream()
+                .map(c -> c.getAnnotation(CommandLine.Command.class).name()).toList();
+        assertTrue(names.containsAll(List.of("fit", "validate", "test", "predict")), names.toString());
+        Run help = run("--help");
+        assertEquals(0, help.exitCode());
+        for (String name : names) {
+            assertTrue(help.out().contains("  " + name + " "), "help lists " + name + ":\n" + help.out());
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (Class<?> command : CommandCatalog.commands()) {
+            String name = command.getAnnotation(CommandLine.Command.class).name();
+            Run help = run(name, "--help");
+            assertEquals(0, help.exitCode(), name);
+            assertTrue(help.out().startsWith("Usage: genbench " + name), help.out());
+        }
+        Run fit = run("fit", "--help");
+        assertTrue(fit.out().contains("--config=FILE") && fit.out().contains("--print_config"), fit.out());
+    }
+
+    @Test
+    void versionNamesGenbenchAndJava() {
+        Run v = run("--version");
+        assertEquals(0, v.exitCode());
+        assertTrue(v.out().startsWith("genbench "), v.out());
+        assertTrue(v.out().contains("Java 25") || v.out().contains("Java 2") || v.out().contains("Java "), v.out());
+    }
+
+    @Test
+    void printConfigPrintsTheMergedConfigWithOverridesInBothForms() {
+        Run r = run("fit",
+                "--config", REPO.resolve("configs/benchmark_pipelines/base_benchmark_sliding_windows.yaml").toString(),
+                "--config=" + REPO.resolve("configs/RN50_clip/RN50_clip_tune_resize.yaml"),
+                "--config", REPO.resolve("local_config.yaml").toString(),
+                "--trainer.max_epochs", "3",
+                "--data.init_args.num_workers=2",
+                "--print_config");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("  max_epochs: 3\n"), r.out());
+        assertTrue(r.out().contains("    num_workers: 2\n"), r.out());
+        assertTrue(r.out().contains("    model_name: RN50_tune\n"), r.out());
+        assertTrue(r.out().contains("dataset_path: datasets/mini_genbench\n"), r.out());
+    }
+
+    @Test
+    void userErrorsPrintOneLineWithoutStackTraceAndExitTwo() throws IOException {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "trainer:\n  max_epoch: 1\n");
+        Run r = run("fit", "--config", bad.toString(), "--print_config");
+        assertEquals(2, r.exitCode());
+        assertEquals("error: " + bad + ":2: unknown key 'trainer.max_epoch'; did you mean 'trainer.max_epochs'?\n", r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
+    }
+
+    @Test
+    void overrideWithoutValueSaysHowToWriteIt() {
+        Run r = run("fit", "--trainer.max_epochs", "--print_config");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("--trainer.max_epochs needs a value: write --trainer.max_epochs=VALUE"), r.err());
+    }
+
+    @Test
+    void fitWithoutATrainerSaysItIsNotAvailableYet() throws IOException {
+        Path local = dir.resolve("local.yaml");
+        Files.writeString(local, "experiment_info:\n  experiments_data_folder: " + dir.resolve("data") + "\n");
+        Run r = run("fit",
+                "--config", REPO.resolve("configs/mini_benchmark/mini_benchmark_sliding_windows.yaml").toString(),
+                "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml").toString(),
+                "--config", local.toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("training is not available in this build yet"), r.err());
+        assertFalse(Files.exists(dir.resolve("data")), "nothing is written for a run that cannot start");
+    }
+
+    @Test
+    void unknownOptionOfTheCommandItselfIsAUsageError() {
+        Run r = run("nosuchcommand");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Unmatched argument") || r.err().contains("nosuchcommand"), r.err());
+    }
+}
