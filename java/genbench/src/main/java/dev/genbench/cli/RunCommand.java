@@ -2,6 +2,7 @@ package dev.genbench.cli;
 
 import dev.genbench.config.GenbenchConfig;
 import dev.genbench.config.LoadedConfig;
+import dev.genbench.config.TrainerConfig;
 import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.train.ExperimentLayout;
@@ -44,6 +45,11 @@ public abstract class RunCommand implements Callable<Integer> {
             return 0;
         }
         GenbenchConfig config = loaded.config();
+        var accelerator = config.trainer().accelerator();
+        if (accelerator == TrainerConfig.Accelerator.CUDA || accelerator == TrainerConfig.Accelerator.GPU) {
+            throw new UserError("trainer.accelerator: " + accelerator.name().toLowerCase(java.util.Locale.ROOT)
+                    + " is not available: this build has no CUDA backend yet; use auto or cpu");
+        }
         var id = ExperimentLayout.resolveId(config.experimentInfo(), System.getenv());
         ExperimentLayout layout = ExperimentLayout.of(config.experimentInfo(), id);
         Log.info("experiment %s: data in %s", id, layout.experimentFolder());

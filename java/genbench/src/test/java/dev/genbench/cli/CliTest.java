@@ -117,4 +117,15 @@ class CliTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("Unmatched argument") || r.err().contains("nosuchcommand"), r.err());
     }
+
+    @Test
+    void cudaAcceleratorIsRejectedWithAReasonInACpuOnlyBuild() {
+        Run r = run("fit",
+                "--config", REPO.resolve("configs/mini_benchmark/mini_benchmark_sliding_windows.yaml").toString(),
+                "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml").toString(),
+                "--trainer.accelerator=cuda");
+        assertEquals(2, r.exitCode());
+        assertEquals("error: trainer.accelerator: cuda is not available: this build has no CUDA backend yet; use auto or cpu\n",
+                r.err());
+    }
 }
