@@ -1,7 +1,10 @@
 package dev.genbench.train;
 
+import dev.genbench.config.ConfigBinder;
 import dev.genbench.config.ExperimentId;
 import dev.genbench.config.ExperimentInfo;
+import dev.genbench.config.LoggerConfig;
+import dev.genbench.config.Yaml;
 import dev.genbench.console.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -277,6 +281,43 @@ public record ExperimentLayout(Path dataFolder, String experimentPrefix, String 
             throw new UserError("cannot read the step tracker '" + tracker + "' of the previous window (" + e.getMessage()
                     + "); set --experiment_info.logging_initial_step explicitly");
         }
+    }
+
+    /**
+     * The loggers of a window run: TensorBoard's name and version become the experiment and window
+     * names, so its events land in {@link #logFolder}; other loggers are kept as configured.
+     */
+    public List<LoggerConfig> windowLoggers(List<LoggerConfig> configured, int window) {
+        List<LoggerConfig> out = new ArrayList<>();
+        for (LoggerConfig logger : configured == null ? List.<LoggerConfig>of() : configured) {
+            out.add(switch (logger) {
+                case LoggerConfig.TensorBoard tb -> new LoggerConfig.TensorBoard(tb.classPath(), tb.saveDir(), experimentName(),
+                        windowName(window), tb.logGraph(), tb.defaultHpMetric(), tb.prefix(), tb.subDir());
+                case LoggerConfig.Unsupported u -> u;
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code experiment_parameters.yaml}: what a resumed run re-applies as one more
+     * {@code --config} (SPEC §4.5): the window's loggers, the window, the experiment id, the logging
+     * offset and the checkpoint folder.
+     */
+    public Path saveExperimentParameters(int window, long loggingInitialStep, List<LoggerConfig> configuredLoggers) {
+        Map<String, Object> experimentInfo = new LinkedHashMap<>();
+        experimentInfo.put("sliding_windows_definition", Map.of("current_window", (long) window));
+        experimentInfo.put("experiment_id", id.toYaml());
+        experimentInfo.put("logging_initial_step", loggingInitialStep);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("trainer", Map.of("logger", ConfigBinder.toPlain(windowLoggers(configuredLoggers, window))));
+        parameters.put("experiment_info", experimentInfo);
+        parameters.put("checkpoint_callback", Map.of("dirpath", checkpointsFolder(window).toString()));
+        return writeAtomically(experimentParametersFile(window), Yaml.write(parameters));
+    }
+
+    public Path experimentParametersFile(int window) {
+        return windowFolder(window).resolve("experiment_parameters.yaml");
     }
 
     static Path writeAtomically(Path target, String text) {

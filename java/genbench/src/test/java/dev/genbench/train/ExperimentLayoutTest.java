@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.genbench.config.ConfigArgument;
+import dev.genbench.config.ConfigLoader;
 import dev.genbench.config.ExperimentId;
+import dev.genbench.config.LoggerConfig;
 import dev.genbench.config.ExperimentInfo;
 import dev.genbench.console.UserError;
 import java.io.IOException;
@@ -170,5 +173,36 @@ class ExperimentLayoutTest {
         layout.createWindow(2);
         layout.markDone(2, 0, 1);
         assertEquals(List.of(0, 1, 2, 3), layout.completedWindows());
+    }
+
+    @Test
+    void experimentParametersReloadAsAConfigLayerThatPinsTheWindowAndLoggers() throws IOException {
+        Path model = dir.resolve("model.yaml");
+        Files.writeString(model, """
+                model:
+                  class_path: algorithms.BaseDeepfakeDetectionModel
+                  init_args:
+                    model_name: RN50_probe
+                    optimizer: {class_path: torch.optim.SGD}
+                trainer:
+                  logger:
+                    - class_path: lightning.pytorch.loggers.TensorBoardLogger
+                      init_args: {save_dir: ./experiments_logs/RN50}
+                experiment_info:
+                  sliding_windows_definition: {n_generators_per_window: 4, benchmark_type: cumulative}
+                """);
+        var first = ConfigLoader.load(List.of(new ConfigArgument.File(model)), false).config();
+        var layout = ExperimentLayout.of(info(null), ExperimentId.of(3));
+        layout.createWindow(2);
+        Path params = layout.saveExperimentParameters(2, 480, first.trainer().logger());
+        var resumed = ConfigLoader.load(List.of(new ConfigArgument.File(model), new ConfigArgument.File(params)), false).config();
+        assertEquals(2, resumed.experimentInfo().slidingWindowsDefinition().currentWindow());
+        assertEquals(ExperimentId.of(3), resumed.experimentInfo().experimentId());
+        assertEquals(480, resumed.experimentInfo().loggingInitialStep());
+        assertEquals(layout.checkpointsFolder(2), resumed.checkpointCallback().dirpath());
+        var tb = (LoggerConfig.TensorBoard) resumed.trainer().logger().getFirst();
+        assertEquals("experiment_3", tb.name());
+        assertEquals("window_2", tb.version());
+        assertEquals(Path.of("./experiments_logs/RN50"), tb.saveDir());
     }
 }
