@@ -39,7 +39,8 @@ public final class ConfigLoader {
                 throw new UserError("'" + o.argument() + "' is not a valid key; write keys as --section.key=value");
             }
         }
-        ConfigNode value = Yaml.parse(o.value(), "command line (" + o.argument() + ")");
+        ConfigNode value = ConfigNode.resourced(Yaml.parse(o.value(), "command line (" + o.argument() + ")"),
+                Source.argument(o.argument()));
         return ConfigMerge.set(tree, o.key(), ConfigMerge.normalize(value));
     }
 

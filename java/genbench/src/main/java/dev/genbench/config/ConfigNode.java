@@ -83,6 +83,19 @@ public sealed interface ConfigNode permits ConfigNode.MapNode, ConfigNode.ListNo
         }
     }
 
+    /** The same tree with every node attributed to {@code source} (for values typed on the command line). */
+    static ConfigNode resourced(ConfigNode node, Source source) {
+        return switch (node) {
+            case MapNode m -> {
+                var entries = new LinkedHashMap<String, ConfigNode>();
+                m.entries().forEach((k, v) -> entries.put(k, resourced(v, source)));
+                yield new MapNode(entries, source);
+            }
+            case ListNode l -> new ListNode(l.items().stream().map(v -> resourced(v, source)).toList(), source);
+            case Scalar s -> new Scalar(s.value(), s.text(), source);
+        };
+    }
+
     /** Builds a tree from plain Java values (maps, lists, scalars), all with one source. */
     static ConfigNode fromPlain(Object value, Source source) {
         if (value instanceof Map<?, ?> map) {

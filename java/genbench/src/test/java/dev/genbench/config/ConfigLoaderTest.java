@@ -174,7 +174,7 @@ class ConfigLoaderTest {
     void wrongTypeOnTheCommandLineNamesTheArgument() throws IOException {
         Path a = write("a.yaml", MODEL);
         var e = assertThrows(UserError.class, () -> load(a, "--trainer.max_epochs=[1, 2]"));
-        assertEquals("command line (--trainer.max_epochs):1: trainer.max_epochs must be an integer, got a list of 2", e.getMessage());
+        assertEquals("command line (--trainer.max_epochs): trainer.max_epochs must be an integer, got a list of 2", e.getMessage());
     }
 
     @Test
@@ -247,5 +247,13 @@ class ConfigLoaderTest {
                 + "lightning_data_modules.datasets.AIGenBenchDatasetLoader\n      init_args:\n        dataset_path: " + real + "\n");
         assertEquals(real, load(a, "--dataset_path=/nonexistent/x").config().resolvedDatasetPath());
         assertEquals(Path.of("/nonexistent/x"), load(write("b.yaml", MODEL), "--dataset_path=/nonexistent/x").config().resolvedDatasetPath());
+    }
+
+    @Test
+    void unknownKeyOnTheCommandLineNamesTheArgument() throws IOException {
+        Path a = write("a.yaml", MODEL);
+        var e = assertThrows(UserError.class, () -> load(a, "--trainer.max_epohcs=3"));
+        assertEquals("command line (--trainer.max_epohcs): unknown key 'trainer.max_epohcs'; did you mean 'trainer.max_epochs'?",
+                e.getMessage());
     }
 }
