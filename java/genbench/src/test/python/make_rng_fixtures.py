@@ -155,6 +155,44 @@ def protocol_cases():
     }
 
 
+def hf_small_case():
+    """The original's lists for the committed fixture hf-small (src/test/js/make_hf_fixture.mjs) with its
+    generators.csv, n_generators_per_window 2, cumulative: the loader's filtering and IDs, then SPEC 3.2-3.4."""
+    catalogue = {"GenA": "2020-01-01", "GenB": "2020-06-01", "GenC": "2021-01-01", "GenD": "2021-06-01"}
+    def split(per, wukong, reals):
+        raw = [g for g in ["GenA", "GenB", "GenC", "GenD"] for _ in range(per)] + ["Wukong"] * wukong + [""] * reals
+        ids = [i for i, g in enumerate(raw) if g in catalogue or g == ""]
+        return [raw[i] for i in ids], ids
+    train, train_ids = split(3, 2, 14)
+    windows = [["GenA", "GenB"], ["GenC", "GenD"]]
+    available = set(i for i, g in enumerate(train) if g == "")
+    own = []
+    for j, members in enumerate(windows):
+        fakes = [i for i, g in enumerate(train) if g in members]
+        random.seed(1337 + j)
+        chosen = random.sample(sorted(available), len(fakes))
+        own.append(chosen + fakes)
+        available -= set(chosen)
+    cumulative = [own[0], own[1] + own[0]]
+    val, val_ids = split(2, 1, 8)
+    real = [i for i, g in enumerate(val) if g == ""]
+    fake = [i for i, g in enumerate(val) if g != ""]
+    selected = real + fake  # equal counts: keep all (SPEC 12 #1)
+    perm = np.random.default_rng(1340).permutation(len(selected))
+    shuffled = [selected[p] for p in perm]
+    gens = [val[i] for i in shuffled]
+    names = sorted(set(val))
+    result = {"train_window_ids": [[train_ids[p] for p in w] for w in cumulative],
+              "evaluation_ids": [val_ids[p] for p in shuffled]}
+    for stage, seed in [("validation", 1341), ("test", 1340)]:
+        a = [i for i, g in enumerate(gens) if g == ""]
+        b = [i for i, g in enumerate(gens) if g != ""]
+        random.seed(seed)
+        random.shuffle(a)
+        result[stage + "_pairing"] = sorted([val_ids[shuffled[ra]], gens[fb]] for fb, ra in zip(b, a))
+    return result
+
+
 # The benchmark's catalogue (SPEC 2), needed here only to lay out the synthetic v1.0 splits.
 BENCHMARK = {
     "CycleGAN": "2017-03-30", "Cascaded Refinement Networks": "2017-07-28", "ProGAN": "2017-10-27",
@@ -181,5 +219,6 @@ if __name__ == "__main__":
         "shuffle": shuffle_cases(),
         "numpy_default_rng": numpy_cases(),
         "protocol_v1": protocol_cases(),
+        "hf_small": hf_small_case(),
     }, sys.stdout, indent=1)
     sys.stdout.write("\n")

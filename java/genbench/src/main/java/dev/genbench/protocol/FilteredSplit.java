@@ -1,6 +1,6 @@
-package dev.genbench.data;
+package dev.genbench.protocol;
 
-import dev.genbench.protocol.LabelledSplit;
+import dev.genbench.data.SplitTable;
 
 /**
  * A split after the benchmark's filtering (SPEC §1.4): the kept rows of a stored split, in order, with

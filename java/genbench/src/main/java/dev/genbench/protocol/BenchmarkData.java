@@ -1,9 +1,13 @@
-package dev.genbench.data;
+package dev.genbench.protocol;
 
 import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
-import dev.genbench.protocol.GeneratorCatalogue;
-import dev.genbench.protocol.LabelledSplit;
+import dev.genbench.data.CatalogueFiles;
+import dev.genbench.data.CodePointOrder;
+import dev.genbench.data.Dataset;
+import dev.genbench.data.SplitTable;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,22 +26,6 @@ import java.util.TreeSet;
  * <p>Owns the dataset: closing this closes it.
  */
 public final class BenchmarkData implements AutoCloseable {
-    /** Code-point order, as Python sorts strings (Java's compareTo orders UTF-16 units, which differs above U+FFFF). */
-    public static final Comparator<String> CODE_POINT_ORDER = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    };
-
     private final Dataset dataset;
     private final GeneratorCatalogue catalogue;
     private final FilteredSplit train;
@@ -53,6 +41,16 @@ public final class BenchmarkData implements AutoCloseable {
         this.validation = validation;
         this.test = test;
         this.dropped = dropped;
+    }
+
+    /**
+     * The catalogue of a run: the file named in the configuration, else the dataset's {@code generators.csv},
+     * else the built-in AI-GenBench v1.0 list.
+     */
+    public static GeneratorCatalogue catalogueFor(Dataset dataset, Optional<Path> override) {
+        return CatalogueFiles.find(dataset, override)
+                .map(t -> GeneratorCatalogue.parseCsv(t.content(), t.source()))
+                .orElse(GeneratorCatalogue.benchmark());
     }
 
     /**
@@ -171,7 +169,7 @@ public final class BenchmarkData implements AutoCloseable {
                 names.add(t.generatorNames().get(c));
             }
         }
-        names.sort(CODE_POINT_ORDER);
+        names.sort(CodePointOrder.INSTANCE);
         return names;
     }
 
