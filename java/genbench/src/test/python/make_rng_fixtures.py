@@ -10,6 +10,8 @@ The JSON it prints is committed, so the test suite runs without Python; the test
 script live when /usr/bin/python3 with numpy is present and compare again (including the
 "large" cases, which are only summarised by a SHA-256 digest of the comma-joined values).
 
+The scikit-learn cases need python3-sklearn (1.2 in Debian 12).
+
 The protocol cases replay the original's draws (SPEC 3.2, 3.3, 3.6) on a synthetic dataset
 with the v1.0 shape: per split, the fake rows first (generator blocks in the order given),
 then the real rows.
@@ -193,6 +195,46 @@ def hf_small_case():
     return result
 
 
+def sklearn_cases():
+    """scikit-learn train_test_split(..., stratify=..., random_state=...) train parts (SPEC 3.3)."""
+    from sklearn.model_selection import train_test_split
+    out = []
+    for seed, per_class, train_size in [
+        (1338, [5, 5, 5], 6),          # equal remainders: the tie draw decides
+        (1338, [3, 7, 11, 2], 9),
+        (1339, [40, 13, 13, 13, 21], 50),
+        (1338, [1000, 1000, 1000, 1000, 500, 1500], 3000),
+        (7, [2, 2], 2),
+    ]:
+        labels = []
+        for c, n in enumerate(per_class):
+            labels += ["g%02d" % c] * n
+        # Interleave classes so positions and classes are not aligned.
+        r = random.Random(seed)
+        r.shuffle(labels)
+        items = list(range(500, 500 + len(labels)))
+        train, _ = train_test_split(items, train_size=train_size, stratify=labels, random_state=seed)
+        out.append({"seed": seed, "labels": [int(l[1:]) for l in labels], "train_size": train_size,
+                    "train": [int(v) for v in train]})
+    return out
+
+
+def balancing_cases():
+    """SPEC 3.3 with more fakes than reals (stratified balancing, seed 1338) and a validation subset (1339)."""
+    from sklearn.model_selection import train_test_split
+    labels = ["A"] * 30 + ["B"] * 17 + ["C"] * 9 + [""] * 20
+    real = [i for i, g in enumerate(labels) if g == ""]
+    fake = [i for i, g in enumerate(labels) if g != ""]
+    sel_fake, _ = train_test_split(fake, train_size=len(real), stratify=[labels[i] for i in fake], random_state=1338)
+    selected = real + list(sel_fake)
+    gens = [labels[i] for i in selected]
+    sub, _ = train_test_split(list(range(len(selected))), train_size=22, stratify=gens, random_state=1339)
+    subset = [selected[i] for i in sub]
+    perm = np.random.default_rng(1340).permutation(len(subset))
+    return {"labels": labels, "balanced_no_subset": selected,
+            "subset22_shuffled": [subset[p] for p in perm]}
+
+
 # The benchmark's catalogue (SPEC 2), needed here only to lay out the synthetic v1.0 splits.
 BENCHMARK = {
     "CycleGAN": "2017-03-30", "Cascaded Refinement Networks": "2017-07-28", "ProGAN": "2017-10-27",
@@ -220,5 +262,7 @@ if __name__ == "__main__":
         "numpy_default_rng": numpy_cases(),
         "protocol_v1": protocol_cases(),
         "hf_small": hf_small_case(),
+        "sklearn_stratified": sklearn_cases(),
+        "balancing": balancing_cases(),
     }, sys.stdout, indent=1)
     sys.stdout.write("\n")

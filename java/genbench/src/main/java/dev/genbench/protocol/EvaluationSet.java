@@ -55,7 +55,7 @@ public record EvaluationSet(EvaluationStage stage, LabelledSplit split, int[] po
             for (int i = 0; i < fakes.length; i++) {
                 strata[i] = validation.generatorIds()[fakes[i]];
             }
-            selectedFakes = StratifiedSelection.select(fakes, strata, reals.length, BALANCING_SEED,
+            selectedFakes = StratifiedSplit.trainPart(fakes, strata, reals.length, BALANCING_SEED,
                     "Balancing the " + validation.name() + " split");
         }
         // Equal counts: the original fails with an unassigned variable here; keep all, reals first (SPEC §12 #1).
@@ -67,7 +67,7 @@ public record EvaluationSet(EvaluationStage stage, LabelledSplit split, int[] po
             for (int i = 0; i < selected.length; i++) {
                 strata[i] = validation.generatorIds()[selected[i]];
             }
-            selected = StratifiedSelection.select(selected, strata, keep, SUBSET_SEED, "validation_subset_size");
+            selected = StratifiedSplit.trainPart(selected, strata, keep, SUBSET_SEED, "validation_subset_size");
         }
 
         int[] permutation = NumpyRandom.permutation(SHUFFLE_SEED, selected.length);

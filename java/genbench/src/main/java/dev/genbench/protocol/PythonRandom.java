@@ -24,6 +24,18 @@ public final class PythonRandom {
         seed(seed);
     }
 
+    private PythonRandom() {}
+
+    /**
+     * The same MT19937 seeded with the reference {@code init_genrand(seed)} instead of {@code init_by_array}:
+     * NumPy's legacy {@code RandomState(seed)} seeds this way for an integer seed.
+     */
+    static PythonRandom withInitGenrand(int seed) {
+        PythonRandom r = new PythonRandom();
+        r.initGenrand(seed);
+        return r;
+    }
+
     /**
      * {@code random.seed(seed)} for an integer: MT19937's {@code init_by_array} over the 32-bit
      * little-endian words of |seed| (one zero word for 0).

@@ -92,10 +92,10 @@ public final class TrainingSets {
     }
 
     /**
-     * {@code train_subset_size} applied to a window's list: a stratified selection by generator (reals as
-     * one class). The original draws it unseeded, so it cannot be reproduced; it is seeded here with
-     * {@code 1337 + 2} (SPEC §12 #15) and is not bit-identical with scikit-learn ({@link StratifiedSelection}).
-     * The positions inside the returned list become the new sample indices.
+     * {@code train_subset_size} applied to a window's list: scikit-learn's stratified split by generator
+     * (reals as one class), as the original does. The original calls it without a seed, so its subsets
+     * cannot be reproduced; it is seeded here with {@code 1337 + 2} (SPEC §12 #15), which makes runs
+     * repeatable. The positions inside the returned list become the new sample indices.
      */
     public static int[] subset(LabelledSplit train, int[] windowPositions, SubsetSize size) {
         if (!size.enabled()) {
@@ -105,7 +105,7 @@ public final class TrainingSets {
         for (int i = 0; i < strata.length; i++) {
             strata[i] = train.generatorIds()[windowPositions[i]];
         }
-        return StratifiedSelection.select(windowPositions, strata, size.count(windowPositions.length),
+        return StratifiedSplit.trainPart(windowPositions, strata, size.count(windowPositions.length),
                 EvaluationSet.SUBSET_SEED, "train_subset_size");
     }
 

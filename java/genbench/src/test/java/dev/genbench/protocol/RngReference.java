@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reference sequences from CPython and NumPy: the committed fixture, and the same script run live
- * when Debian's /usr/bin/python3 with numpy is present.
+ * Reference sequences from CPython, NumPy and scikit-learn: the committed fixture, and the same script run live
+ * when Debian's /usr/bin/python3 with numpy and scikit-learn is present.
  */
 final class RngReference {
     static final Path SCRIPT = Path.of("src/test/python/make_rng_fixtures.py");
@@ -50,9 +50,9 @@ final class RngReference {
             return live;
         }
         try {
-            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import numpy").redirectErrorStream(true).start();
+            Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import numpy, sklearn").redirectErrorStream(true).start();
             if (!probe.waitFor(60, TimeUnit.SECONDS) || probe.exitValue() != 0) {
-                liveSkipReason = PYTHON + " has no numpy (install python3-numpy)";
+                liveSkipReason = PYTHON + " lacks numpy or scikit-learn (install python3-numpy and python3-sklearn)";
                 return live;
             }
             Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
