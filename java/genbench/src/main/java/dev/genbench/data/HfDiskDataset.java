@@ -130,6 +130,11 @@ public final class HfDiskDataset implements Dataset {
         private final List<String> generatorNames = new ArrayList<>();
         private final List<MemorySegment> segments = new ArrayList<>();
         private final List<Path> files = new ArrayList<>();
+        private String lastGenerator;
+        private int lastCode;
+        private MemorySegment lastSegment;
+        private long lastOffset;
+        private long lastLength;
 
         SplitReader(String split, Arena arena) {
             this.split = split;
@@ -212,11 +217,22 @@ public final class HfDiskDataset implements Dataset {
                         throw new UserError(file + " has no generator in split " + split + ", row " + row + "; use \"\" for real images.");
                     }
                     long[] g = s.variableRange(b, generator, i);
-                    codes[row] = code(new String(s.bytes(g[0], (int) g[1]), StandardCharsets.UTF_8));
+                    // Rows come in long runs of one generator: compare with the previous row's bytes in
+                    // place and decode only when the value changes.
+                    if (lastGenerator != null && lastSegment == s.segment() && lastLength == g[1]
+                            && MemorySegment.mismatch(s.segment(), g[0], g[0] + g[1], s.segment(), lastOffset, lastOffset + lastLength) < 0) {
+                        codes[row] = lastCode;
+                    } else {
+                        lastGenerator = new String(s.bytes(g[0], (int) g[1]), StandardCharsets.UTF_8);
+                        lastCode = code(lastGenerator);
+                        lastSegment = s.segment();
+                        codes[row] = lastCode;
+                    }
+                    lastOffset = g[0];
+                    lastLength = g[1];
                     if (fileId != null && s.isValid(b, fileId, i)) {
                         long[] f = s.variableRange(b, fileId, i);
-                        byte[] fb = s.bytes(f[0], (int) f[1]);
-                        fileIds.addUtf8(fb, 0, fb.length);
+                        fileIds.addUtf8(s.segment(), f[0], (int) f[1]);
                     } else {
                         fileIds.add("");
                     }

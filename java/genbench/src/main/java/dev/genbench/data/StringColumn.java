@@ -1,5 +1,7 @@
 package dev.genbench.data;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -43,13 +45,28 @@ public final class StringColumn {
         }
 
         public Builder addUtf8(byte[] src, int from, int length) {
+            reserve(length);
+            System.arraycopy(src, from, utf8, used, length);
+            return commit(length);
+        }
+
+        /** Appends UTF-8 bytes straight from (mapped) memory, without an intermediate array. */
+        public Builder addUtf8(MemorySegment src, long offset, int length) {
+            reserve(length);
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, utf8, used, length);
+            return commit(length);
+        }
+
+        private void reserve(int length) {
             if ((long) used + length > Integer.MAX_VALUE - 8) {
                 throw new IllegalStateException("more than 2 GiB of strings in one column");
             }
             if (used + length > utf8.length) {
                 utf8 = Arrays.copyOf(utf8, Math.max(used + length, (int) Math.min(Integer.MAX_VALUE - 8, utf8.length * 2L)));
             }
-            System.arraycopy(src, from, utf8, used, length);
+        }
+
+        private Builder commit(int length) {
             used += length;
             if (count + 2 > offsets.length) {
                 offsets = Arrays.copyOf(offsets, offsets.length * 2);
