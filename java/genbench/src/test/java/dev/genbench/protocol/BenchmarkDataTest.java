@@ -100,6 +100,19 @@ class BenchmarkDataTest {
     }
 
     @Test
+    void fullTrainingPlanHasOneWindowWithTheWholeTrainSplit() {
+        try (BenchmarkData data = loadSmall()) {
+            ProtocolPlan.Settings none = new ProtocolPlan.Settings(BenchmarkType.NONE, 0, SubsetSize.DISABLED, SubsetSize.DISABLED);
+            ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(), none);
+            assertEquals(1, plan.windows().size());
+            assertEquals(List.of("GenA", "GenB", "GenC", "GenD"), plan.windows().get(0).generators());
+            assertEquals(26, plan.windows().get(0).training().length);
+            assertEquals(0, plan.windows().get(0).training()[0]);
+            assertEquals(16, plan.validation().size());
+        }
+    }
+
+    @Test
     void missingValidationSplitFallsBackToTrainWithAWarning() {
         Object[] out = new Object[1];
         String log = captureLog(() -> {
