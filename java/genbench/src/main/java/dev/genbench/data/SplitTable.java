@@ -77,6 +77,16 @@ public final class SplitTable {
         return images.read(row);
     }
 
+    /**
+     * The row's encoded image file, checked to be a complete file of a known format
+     * ({@link ImageFormat#check}); errors name the split, row and {@code file_id}.
+     */
+    public byte[] checkedImageBytes(int row) {
+        byte[] b = images.read(row);
+        ImageFormat.check(b, describe(row));
+        return b;
+    }
+
     /** "split train, row 12, file_id COCO2017_train/123": where a row is, for error messages. */
     public String describe(int row) {
         return "split " + name + ", row " + row + ", file_id " + fileId(row);

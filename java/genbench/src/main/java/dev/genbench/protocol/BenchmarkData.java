@@ -5,6 +5,8 @@ import dev.genbench.console.UserError;
 import dev.genbench.data.CatalogueFiles;
 import dev.genbench.data.CodePointOrder;
 import dev.genbench.data.Dataset;
+import dev.genbench.data.DatasetFormat;
+import dev.genbench.data.Datasets;
 import dev.genbench.data.SplitTable;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,6 +53,22 @@ public final class BenchmarkData implements AutoCloseable {
         return CatalogueFiles.find(dataset, override)
                 .map(t -> GeneratorCatalogue.parseCsv(t.content(), t.source()))
                 .orElse(GeneratorCatalogue.benchmark());
+    }
+
+    /**
+     * Opens a dataset, picks its catalogue and applies the loader's rules: what {@code dataset info} and
+     * every run start with.
+     *
+     * @param catalogueOverride a catalogue file from the configuration, if any
+     */
+    public static BenchmarkData open(Path path, DatasetFormat format, Optional<Path> catalogueOverride) {
+        Dataset dataset = Datasets.open(path, format);
+        try {
+            return load(dataset, catalogueFor(dataset, catalogueOverride));
+        } catch (RuntimeException e) {
+            dataset.close();
+            throw e;
+        }
     }
 
     /**

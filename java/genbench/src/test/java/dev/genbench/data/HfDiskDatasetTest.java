@@ -154,6 +154,44 @@ class HfDiskDatasetTest {
     }
 
     @Test
+    void truncatedImageIsAnErrorNamingSplitRowAndFileId() throws IOException {
+        Path d = Fixtures.copy("hf-small", tmp);
+        Path shard = d.resolve("train/data-00000-of-00003.arrow");
+        byte[] jpeg;
+        try (HfDiskDataset ok = HfDiskDataset.open(d)) {
+            jpeg = ok.split("train").imageBytes(2);
+            assertEquals(ImageFormat.JPEG, ImageFormat.check(ok.split("train").checkedImageBytes(2), "x"));
+            assertEquals(ImageFormat.PNG, ImageFormat.check(ok.split("train").checkedImageBytes(3), "x"));
+        }
+        // Overwrite the JPEG's end marker inside the shard: the Arrow structure stays valid, the image is cut.
+        byte[] file = Files.readAllBytes(shard);
+        int at = indexOf(file, jpeg);
+        assertTrue(at > 0);
+        file[at + jpeg.length - 2] = 0;
+        file[at + jpeg.length - 1] = 0;
+        Files.write(shard, file);
+        try (HfDiskDataset cut = HfDiskDataset.open(d)) {
+            UserError e = assertThrows(UserError.class, () -> cut.split("train").checkedImageBytes(2));
+            assertEquals("The image of split train, row 2, file_id Synthetic/GenA/train2 is a truncated JPEG file (its end marker is missing); restore the complete image or remove the row.", e.getMessage());
+        }
+        assertThrows(UserError.class, () -> ImageFormat.check(new byte[0], "x"));
+        assertThrows(UserError.class, () -> ImageFormat.check("<html>".getBytes(StandardCharsets.US_ASCII), "x"));
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void imageReadsFailAfterClose() {
         HfDiskDataset d = HfDiskDataset.open(Fixtures.path("hf-small"));
         SplitTable t = d.split("train");
