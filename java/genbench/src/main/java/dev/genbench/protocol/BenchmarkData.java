@@ -172,8 +172,10 @@ public final class BenchmarkData implements AutoCloseable {
             e.getValue().forEach((split, n) -> counts.add(split + " " + n));
             parts.add(e.getKey() + " (" + String.join(", ", counts) + ")");
         }
-        Log.warn("dropping the rows of generators outside the catalogue %s, as the original loader does: %s",
-                catalogue.source(), String.join("; ", parts));
+        boolean allKnownExclusions = GeneratorCatalogue.EXCLUDED_FROM_V1.containsAll(dropped.keySet());
+        Log.warn("dropping the rows of generators outside the catalogue %s, as the original loader does: %s%s",
+                catalogue.source(), String.join("; ", parts),
+                allKnownExclusions ? " (all are generators the v1.0 benchmark leaves out)" : "");
     }
 
     private static List<String> sortedGenerators(SplitTable t, int[] rows) {

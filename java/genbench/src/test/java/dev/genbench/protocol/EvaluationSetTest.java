@@ -124,5 +124,9 @@ class EvaluationSetTest {
         assertEquals(0, Sharding.shard(new int[2], 2, 3).length);
         assertThrows(UserError.class, () -> Sharding.shard(order, 3, 3));
         assertArrayEquals(Sharding.shuffled(order, 5), Sharding.shuffled(order, 5));
+        assertArrayEquals(new int[] {order[0], order[1], order[2], order[3]}, Sharding.block(order, 0, 3));
+        assertArrayEquals(new int[] {order[4], order[5], order[6]}, Sharding.block(order, 1, 3));
+        assertArrayEquals(new int[] {order[7], order[8], order[9]}, Sharding.block(order, 2, 3));
+        assertEquals(0, Sharding.block(new int[2], 2, 3).length);
     }
 }
