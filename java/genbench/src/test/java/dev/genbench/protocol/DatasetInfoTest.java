@@ -1,7 +1,10 @@
 package dev.genbench.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.genbench.console.UserError;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,8 @@ class DatasetInfoTest {
             String tsv = DatasetInfo.listingTsv(DatasetInfo.listing(data, plan, 0, DatasetInfo.ListKind.VALIDATION));
             assertEquals(17, tsv.lines().count());
             assertTrue(tsv.startsWith("index\tID\tfile_id\tgenerator\tpaired_generator\n0\t10\t"), tsv);
+            UserError e = assertThrows(UserError.class, () -> DatasetInfo.listing(data, plan, 2, DatasetInfo.ListKind.TRAIN));
+            assertEquals("current_window is 2 but the timeline has 2 windows; use 0..1.", e.getMessage());
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +18,7 @@ class NumpyRandomTest {
             for (long v : RngReference.longs(c.get("raw_uint64"))) {
                 assertEquals(v, rng.nextUint64(), "raw PCG64 output for seed " + seed);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = c.get("permutation").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : c.get("permutation").properties()) {
                 int n = Integer.parseInt(e.getKey());
                 assertArrayEquals(RngReference.ints(e.getValue()), NumpyRandom.permutation(seed, n), "permutation(" + n + ") seed " + seed);
             }

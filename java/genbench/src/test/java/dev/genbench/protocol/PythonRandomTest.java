@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,7 @@ class PythonRandomTest {
             for (JsonNode v : c.get("uint32")) {
                 assertEquals(v.asLong(), r.nextUint32(), "uint32 for seed " + seed);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = c.get("getrandbits").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : c.get("getrandbits").properties()) {
                 int k = Integer.parseInt(e.getKey());
                 r = new PythonRandom(seed);
                 for (JsonNode v : e.getValue()) {
