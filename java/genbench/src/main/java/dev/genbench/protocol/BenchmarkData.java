@@ -11,7 +11,6 @@ import dev.genbench.data.SplitTable;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
