@@ -77,6 +77,19 @@ class PythonRandomTest {
     }
 
     @Test
+    void committedFixtureIsWhatTheScriptPrintsNow() {
+        var live = RngReference.live();
+        assumeTrue(live.isPresent(), () -> "fixture freshness check skipped: " + RngReference.liveSkipReason());
+        com.fasterxml.jackson.databind.node.ObjectNode now = live.get().deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode committed = RngReference.committed().deepCopy();
+        for (String version : new String[] {"python", "numpy"}) {
+            now.remove(version);
+            committed.remove(version);
+        }
+        assertEquals(committed, now, "rng-fixtures.json is stale: regenerate it with src/test/python/make_rng_fixtures.py");
+    }
+
+    @Test
     void setSizeFollowsCpythonRule() {
         assertEquals(21, PythonRandom.sampleSetSize(5));
         assertEquals(21 + 64, PythonRandom.sampleSetSize(6)); // 3*6 = 18 -> 4^3
