@@ -264,5 +264,5 @@ if __name__ == "__main__":
         "hf_small": hf_small_case(),
         "sklearn_stratified": sklearn_cases(),
         "balancing": balancing_cases(),
-    }, sys.stdout, indent=1)
+    }, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")
