@@ -46,8 +46,12 @@ public final class ConfigOptions {
                 out.add(new ConfigArgument.File(Path.of(args.get(++i))));
             } else if (a.startsWith("--config=")) {
                 out.add(new ConfigArgument.File(Path.of(a.substring("--config=".length()))));
-            } else if (isOwnOption(a)) {
-                continue;
+            } else if (commandOption(a) != null) {
+                // One of the command's own options (--print_config, --window 2, ...): not a config layer.
+                var option = commandOption(a);
+                if (!a.contains("=") && option.arity().max() > 0 && !option.typeInfo().isBoolean()) {
+                    i++;
+                }
             } else if (a.startsWith("--")) {
                 String body = a.substring(2);
                 int eq = body.indexOf('=');
@@ -73,9 +77,13 @@ public final class ConfigOptions {
         return loaded;
     }
 
-    private boolean isOwnOption(String a) {
-        return a.equals("--print_config") || a.startsWith("--print_config=") || a.equals("--verbose")
-                || a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version");
+    /** The command's declared option that {@code arg} names, if any. */
+    private CommandLine.Model.OptionSpec commandOption(String arg) {
+        if (!arg.startsWith("-")) {
+            return null;
+        }
+        int eq = arg.indexOf('=');
+        return spec.findOption(eq < 0 ? arg : arg.substring(0, eq));
     }
 
     /** The raw arguments after the subcommand's name, in the order the user wrote them. */

@@ -60,7 +60,8 @@ public final class Main implements Runnable {
         for (Class<?> command : CommandCatalog.commands()) {
             cli.addSubcommand(command);
         }
-        cli.setUsageHelpWidth(110); // after the subcommands: picocli applies it to those present
+        cli.setUsageHelpWidth(110); // after the subcommands: picocli applies these to those present
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Main::handleExecutionException);
         cli.setParameterExceptionHandler(Main::handleParameterException);
         return cli;

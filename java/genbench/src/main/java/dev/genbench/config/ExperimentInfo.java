@@ -53,5 +53,12 @@ public record ExperimentInfo(
     }
 
     /** The original's benchmark types (SPEC §3.1); the benchmark uses cumulative. */
-    public enum BenchmarkType { CUMULATIVE, CONTINUAL_LEARNING, NONE }
+    public enum BenchmarkType {
+        CUMULATIVE, CONTINUAL_LEARNING, NONE;
+
+        /** The value as written in YAML. */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }

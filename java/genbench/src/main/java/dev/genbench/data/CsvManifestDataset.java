@@ -1,5 +1,6 @@
 package dev.genbench.data;
 
+import dev.genbench.config.DatasetFormat;
 import dev.genbench.console.UserError;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.genbench.data;
 
+import dev.genbench.config.DatasetFormat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.genbench.data;
 
+import dev.genbench.config.DatasetFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genbench.console.UserError;

@@ -5,7 +5,8 @@ import dev.genbench.console.UserError;
 import dev.genbench.data.CatalogueFiles;
 import dev.genbench.data.CodePointOrder;
 import dev.genbench.data.Dataset;
-import dev.genbench.data.DatasetFormat;
+import dev.genbench.config.DatasetFormat;
+import dev.genbench.config.GenbenchConfig;
 import dev.genbench.data.Datasets;
 import dev.genbench.data.SplitTable;
 import java.nio.file.Path;
@@ -68,6 +69,16 @@ public final class BenchmarkData implements AutoCloseable {
             dataset.close();
             throw e;
         }
+    }
+
+    /** Opens the dataset a run configuration names ({@code dataset_path}, format, catalogue file). */
+    public static BenchmarkData open(GenbenchConfig config) {
+        Path path = config.resolvedDatasetPath();
+        if (path == null) {
+            throw new UserError("no dataset is configured; set dataset_path in your local_config.yaml or pass --dataset_path DIR");
+        }
+        var loader = config.data().datasetLoader();
+        return open(path, loader.format(), Optional.ofNullable(loader.generatorsFile()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.genbench.protocol;
 
-import dev.genbench.data.DatasetFormat;
+import dev.genbench.config.ExperimentInfo.BenchmarkType;
+import dev.genbench.config.DatasetFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

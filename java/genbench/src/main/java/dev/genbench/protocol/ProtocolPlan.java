@@ -1,5 +1,7 @@
 package dev.genbench.protocol;
 
+import dev.genbench.config.ExperimentInfo.BenchmarkType;
+import dev.genbench.config.GenbenchConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +26,13 @@ public record ProtocolPlan(WindowsTimeline timeline, List<WindowPlan> windows, E
         /** The benchmark's: cumulative windows of 4 generators, no subsets. */
         public static Settings benchmark() {
             return new Settings(BenchmarkType.CUMULATIVE, 4, SubsetSize.DISABLED, SubsetSize.DISABLED);
+        }
+
+        /** The settings a run configuration gives. */
+        public static Settings of(GenbenchConfig config) {
+            var windows = config.experimentInfo().slidingWindowsDefinition();
+            return new Settings(windows.benchmarkType(), windows.nGeneratorsPerWindow(),
+                    SubsetSize.of(config.data().trainSubsetSize()), SubsetSize.of(config.data().validationSubsetSize()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.genbench.protocol;
 
+import dev.genbench.config.ExperimentInfo.BenchmarkType;
 import dev.genbench.console.UserError;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -128,4 +128,34 @@ class CliTest {
         assertEquals("error: trainer.accelerator: cuda is not available: this build has no CUDA backend yet; use auto or cpu\n",
                 r.err());
     }
+
+    static final Path HF_SMALL = Path.of("src/test/resources/dev/genbench/data/hf-small");
+
+    @Test
+    void datasetInfoShowsSplitsAndWindowsOfTheConfiguredDataset() {
+        Run r = run("dataset", "info", "--dataset_path", HF_SMALL.toString(),
+                "--experiment_info.sliding_windows_definition={n_generators_per_window: 2, benchmark_type: cumulative}");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("split train: 26 rows kept of 28; real 14, fake 12"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n0 +12 +6 +6 +4 +4 +GenA, GenB\\n1 +24 +12 +12 +4 +4 +GenC, GenD\\n.*"), r.out());
+    }
+
+    @Test
+    void datasetInfoListsAWindowInProtocolOrderAndChecksTheWindow() {
+        Run r = run("dataset", "info", "--dataset_path", HF_SMALL.toString(), "--window", "0", "--list", "train");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().split("\\n");
+        assertEquals("index\tID\tfile_id\tgenerator\tpaired_generator", lines[0]);
+        assertEquals(27, lines.length, "a header and the 26 kept train rows of the single full-training window");
+        Run bad = run("dataset", "info", "--dataset_path", HF_SMALL.toString(), "--window", "5", "--list", "test");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--window 5 is outside the 1 windows"), bad.err());
+    }
+
+    @Test
+    void datasetInfoWithoutADatasetSaysHowToSetOne() {
+        Run r = run("dataset", "info");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("no dataset is configured; set dataset_path"), r.err());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.genbench.data;
 
+import dev.genbench.config.DatasetFormat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

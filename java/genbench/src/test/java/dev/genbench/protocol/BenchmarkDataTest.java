@@ -1,5 +1,6 @@
 package dev.genbench.protocol;
 
+import dev.genbench.config.ExperimentInfo.BenchmarkType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
-import dev.genbench.data.DatasetFormat;
+import dev.genbench.config.DatasetFormat;
 import dev.genbench.data.Datasets;
 import dev.genbench.data.HfDiskDataset;
 import java.io.ByteArrayOutputStream;

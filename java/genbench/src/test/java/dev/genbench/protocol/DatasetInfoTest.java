@@ -1,5 +1,6 @@
 package dev.genbench.protocol;
 
+import dev.genbench.config.ExperimentInfo.BenchmarkType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

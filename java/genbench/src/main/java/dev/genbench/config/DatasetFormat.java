@@ -1,9 +1,9 @@
-package dev.genbench.data;
+package dev.genbench.config;
 
 import dev.genbench.console.UserError;
 
 /** The on-disk layouts genbench reads. */
-public enum DatasetFormat {
+public enum DatasetFormat implements YamlEnum {
     /** Hugging Face {@code save_to_disk}: dataset_dict.json, split folders of Arrow IPC stream shards. */
     HF_DISK("hf"),
     /** {@code <split>/<generator or real>/<image>} folders. */
@@ -20,6 +20,11 @@ public enum DatasetFormat {
     }
 
     public String key() {
+        return key;
+    }
+
+    @Override
+    public String yaml() {
         return key;
     }
 
