@@ -51,7 +51,9 @@ class DatasetInfoBenchmark {
 
     @Test
     void datasetInfoOverA360kRowDatasetInBoundedMemory() throws IOException {
-        Path root = tmp.resolve("synthetic");
+        // -Dgenbench.bench.dataset=DIR keeps the synthetic dataset there, to time `genbench dataset info` on it.
+        String keep = System.getProperty("genbench.bench.dataset");
+        Path root = keep != null ? Path.of(keep) : tmp.resolve("synthetic");
         long t0 = System.nanoTime();
         List<String> names = SyntheticSplits.sortedBenchmarkNames();
         write(root, "train", names, 4000, 144_000, 10);
