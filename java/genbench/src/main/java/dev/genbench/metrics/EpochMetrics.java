@@ -84,8 +84,19 @@ public final class EpochMetrics {
     /** The metrics on a mechanism's subset for the model of window {@code window}. */
     public static BinaryMetrics mechanismMetrics(Mechanism mechanism, EvaluatedImages images, WindowsOrder order,
                                                  int window, double threshold) {
+        return mechanismMetrics(mechanism, images, order, window, threshold, true);
+    }
+
+    /**
+     * As {@link #mechanismMetrics(Mechanism, EvaluatedImages, WindowsOrder, int, double)}; with
+     * {@code pairedRealsOnly} false every real image joins the subset (the evaluation script's
+     * {@code use_pairing=False}).
+     */
+    public static BinaryMetrics mechanismMetrics(Mechanism mechanism, EvaluatedImages images, WindowsOrder order,
+                                                 int window, double threshold, boolean pairedRealsOnly) {
         SortedSet<Integer> generators = mechanism.generators(order, window);
-        EvaluatedImages.Selection selection = Subset.generators(generators).select(images);
+        Subset subset = pairedRealsOnly ? Subset.generators(generators) : Subset.generatorsWithEveryReal(generators);
+        EvaluatedImages.Selection selection = subset.select(images);
         BinaryMetrics metrics = selection.metrics(threshold);
         if (selection.size() == 0) {
             metrics = withReason(metrics, mechanism.emptyReason(window));

@@ -26,12 +26,20 @@ public sealed interface Subset permits Subset.All, Subset.RealOnly, Subset.OfGen
         if (id == 0) {
             return realOnly();
         }
-        return new OfGenerators(new TreeSet<>(java.util.List.of(id)));
+        return new OfGenerators(new TreeSet<>(java.util.List.of(id)), true);
     }
 
     /** The fakes of these generators plus the reals paired with any of them. May be empty. */
     static Subset generators(java.util.Collection<Integer> ids) {
-        return new OfGenerators(new TreeSet<>(ids));
+        return new OfGenerators(new TreeSet<>(ids), true);
+    }
+
+    /**
+     * The fakes of these generators plus every real image, paired or not: the evaluation script's
+     * {@code use_pairing=False}.
+     */
+    static Subset generatorsWithEveryReal(java.util.Collection<Integer> ids) {
+        return new OfGenerators(new TreeSet<>(ids), false);
     }
 
     /** One flag per row: whether the row belongs to this subset. */
@@ -62,7 +70,8 @@ public sealed interface Subset permits Subset.All, Subset.RealOnly, Subset.OfGen
         }
     }
 
-    record OfGenerators(SortedSet<Integer> ids) implements Subset {
+    /** @param pairedRealsOnly true: the reals paired with these generators; false: every real */
+    record OfGenerators(SortedSet<Integer> ids, boolean pairedRealsOnly) implements Subset {
         public OfGenerators {
             for (int id : ids) {
                 if (id <= 0) {
@@ -84,6 +93,10 @@ public sealed interface Subset permits Subset.All, Subset.RealOnly, Subset.OfGen
             long[] pairing = images.pairing();
             boolean[] keep = new boolean[images.size()];
             for (int i = 0; i < keep.length; i++) {
+                if (gen[i] == 0 && !pairedRealsOnly) {
+                    keep[i] = true;
+                    continue;
+                }
                 long g = gen[i] != 0 ? gen[i] : pairing[i];
                 keep[i] = g > 0 && g <= max && member[(int) g];
             }

@@ -32,6 +32,15 @@ class NextPeriodAurocTest {
     }
 
     @Test
+    void aPartialExperimentAveragesTheWindowsSoFarAndLacksTheLast() {
+        var h = NextPeriodAuroc.of(List.of(MetricValue.of(0.8), MetricValue.of(0.6)), 9);
+        assertEquals(0.7, h.mean().value(), 1e-15);
+        assertEquals(2, h.windowsAveraged());
+        assertFalse(h.lastWindow().isDefined());
+        assertTrue(h.lastWindow().toString().contains("window 8"));
+    }
+
+    @Test
     void oneWindowHasNoNextPeriod() {
         var h = NextPeriodAuroc.of(List.of(MetricValue.of(0.9)));
         assertFalse(h.mean().isDefined());
