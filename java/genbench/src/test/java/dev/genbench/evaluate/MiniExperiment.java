@@ -12,21 +12,21 @@ import java.util.SplittableRandom;
  * 40 fakes per generator and as many reals, each real paired with one generator; some images are cut
  * into several crops. Scores drift so that later generators are harder, with deliberate ties.
  */
-final class MiniExperiment {
-    static final List<String> NAMES = List.of("", "A", "B", "C", "D", "E", "F");
-    static final List<List<String>> TIMELINE = List.of(List.of("A", "B"), List.of("C", "D"), List.of("E", "F"));
+public final class MiniExperiment {
+    public static final List<String> NAMES = List.of("", "A", "B", "C", "D", "E", "F");
+    public static final List<List<String>> TIMELINE = List.of(List.of("A", "B"), List.of("C", "D"), List.of("E", "F"));
 
     private MiniExperiment() {}
 
     /** Writes window_0..window_{windows-1}/predictions_validate_*.npz under {@code experimentDir}. */
-    static void write(Path experimentDir, int windows, long seed) {
+    public static void write(Path experimentDir, int windows, long seed) {
         for (int k = 0; k < windows; k++) {
             PredictionsFile p = window(k, new SplittableRandom(seed + k));
             p.writeEvaluation(experimentDir.resolve("window_" + k), "validate", 0, 100L * (k + 1));
         }
     }
 
-    static PredictionsFile window(int k, SplittableRandom rng) {
+    public static PredictionsFile window(int k, SplittableRandom rng) {
         var fusedScores = new ArrayList<Float>();
         var fusedGen = new ArrayList<Long>();
         var fusedIds = new ArrayList<Long>();
