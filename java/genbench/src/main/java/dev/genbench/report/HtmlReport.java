@@ -111,7 +111,7 @@ final class HtmlReport {
                     .append("<th title=\"BestBinaryThresholdF1: the threshold with the best F1\">best thr.</th>")
                     .append("<th title=\"AUROC on windows 0..k\">growing</th>")
                     .append("<th title=\"AUROC on windows 0..k+1\">growing whole</th>")
-                    .append("<th title=\"AUROC on windows 0..k-1\">past</th><th>images</th></tr></thead><tbody>");
+                    .append("<th title=\"AUROC on windows 0..k-1\">past</th><th>fake / real</th></tr></thead><tbody>");
             for (WindowEvaluation w : e.windows()) {
                 BinaryMetrics next = w.mechanism(Mechanism.IMMEDIATE_FUTURE);
                 h.append("<tr><td>").append(w.window()).append("</td>")
