@@ -230,6 +230,51 @@ final class Charts {
         return svg.end();
     }
 
+    /** Images per second over training steps, one line per experiment (colour by leaderboard rank). */
+    static String throughputLines(List<ExperimentEvaluation> ranked, java.util.Map<String, Throughput> throughput) {
+        double maxStep = 1, maxRate = 1;
+        for (Throughput t : throughput.values()) {
+            for (Throughput.Point p : t.points()) {
+                maxStep = Math.max(maxStep, p.step());
+                maxRate = Math.max(maxRate, p.imagesPerSecond());
+            }
+        }
+        double yMax = niceCeiling(maxRate);
+        double left = 64, top = 16, plotW = 620, plotH = 220;
+        var svg = new Svg((int) (left + plotW + 24), (int) (top + plotH + 48), "Training throughput in images per second");
+        for (int i = 0; i <= 4; i++) {
+            double v = yMax * i / 4;
+            double y = top + plotH - plotH * i / 4.0;
+            svg.line(left, y, left + plotW, y, "grid");
+            svg.text(left - 8, y + 4, String.format(Locale.ROOT, "%.0f", v), "end", "tick", 0);
+            double step = maxStep * i / 4;
+            svg.text(left + plotW * i / 4.0, top + plotH + 18, String.format(Locale.ROOT, "%.0f", step), "middle", "tick", 0);
+        }
+        svg.text(left + plotW / 2, top + plotH + 36, "step", "middle", "axis-title", 0);
+        svg.text(14, top + plotH / 2, "images / s", "middle", "axis-title", -90);
+        for (int i = 0; i < ranked.size(); i++) {
+            Throughput t = throughput.get(ranked.get(i).name());
+            if (t == null || t.points().isEmpty()) continue;
+            double[] xs = new double[t.points().size()], ys = new double[xs.length];
+            for (int j = 0; j < xs.length; j++) {
+                Throughput.Point p = t.points().get(j);
+                xs[j] = left + p.step() / maxStep * plotW;
+                ys[j] = top + plotH - p.imagesPerSecond() / yMax * plotH;
+            }
+            svg.polyline(xs, ys, EXPERIMENT_COLOURS[i % EXPERIMENT_COLOURS.length], "series", t.experiment());
+        }
+        return svg.end();
+    }
+
+    /** 1, 2 or 5 times a power of ten, at or above {@code v}. */
+    static double niceCeiling(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= v) return m * p;
+        }
+        return 10 * p;
+    }
+
     private static boolean hasNaN(float[] s) {
         for (float v : s) {
             if (Float.isNaN(v)) return true;

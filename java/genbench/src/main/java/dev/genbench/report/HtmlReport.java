@@ -59,7 +59,7 @@ final class HtmlReport {
             footer { margin-top: 48px; color: var(--muted); font-size: 12px; }
             """;
 
-    static String render(List<ExperimentEvaluation> ranked) {
+    static String render(List<ExperimentEvaluation> ranked, java.util.Map<String, Throughput> throughput) {
         var h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
@@ -95,6 +95,12 @@ final class HtmlReport {
         h.append("<h2>Next-period AUROC over windows</h2><figure>").append(Charts.nextPeriodLines(ranked))
                 .append("<figcaption>Each point is the model after window k scored on window k+1. The hollow point is the ")
                 .append("last window, scored on its own generators.</figcaption></figure>");
+
+        if (throughput.values().stream().anyMatch(t -> !t.points().isEmpty())) {
+            h.append("<h2>Training throughput</h2><figure>").append(Charts.throughputLines(ranked, throughput))
+                    .append("<figcaption>Training images per second as logged (").append(Throughput.TAG)
+                    .append("), over the steps of all windows.</figcaption></figure>");
+        }
 
         for (int i = 0; i < ranked.size(); i++) {
             ExperimentEvaluation e = ranked.get(i);

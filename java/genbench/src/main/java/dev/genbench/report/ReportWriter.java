@@ -34,13 +34,21 @@ public final class ReportWriter {
     public record Written(Path json, Path csv, Path html) {}
 
     public static Written write(Path outDir, List<ExperimentEvaluation> experiments) {
+        return write(outDir, experiments, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, List)}, with each experiment's training throughput (keyed by experiment
+     * name) drawn over steps; experiments without points are left out of that chart.
+     */
+    public static Written write(Path outDir, List<ExperimentEvaluation> experiments, Map<String, Throughput> throughput) {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a report needs at least one experiment");
         }
         var w = new Written(outDir.resolve(JSON), outDir.resolve(CSV), outDir.resolve(HTML));
         AtomicFiles.writeString(w.json(), json(experiments));
         AtomicFiles.writeString(w.csv(), csv(experiments));
-        AtomicFiles.writeString(w.html(), HtmlReport.render(leaderboard(experiments)));
+        AtomicFiles.writeString(w.html(), HtmlReport.render(leaderboard(experiments), throughput));
         return w;
     }
 

@@ -78,4 +78,24 @@ class TensorBoardWriterTest {
         tb.close();
         assertThrows(IllegalStateException.class, () -> tb.scalar("x", 1, 1));
     }
+
+    @Test
+    void scalarsReadBackInFileOrderAndATruncatedTailIsIgnored(@TempDir Path dir) throws IOException {
+        Path file;
+        try (var tb = TensorBoardWriter.open(dir, () -> 10.0)) {
+            file = tb.file();
+            tb.scalar("train_images_per_sec", 812.5, 1);
+            tb.scalar("train_images_per_sec", 840.0, 2);
+        }
+        var scalars = TensorBoardEvents.readScalars(file);
+        assertEquals(List.of(new TensorBoardEvents.Scalar("train_images_per_sec", 1, 10.0, 812.5f),
+                new TensorBoardEvents.Scalar("train_images_per_sec", 2, 10.0, 840.0f)), scalars);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+        assertEquals(1, TensorBoardEvents.readScalars(file).size());
+        bytes[bytes.length - 6] ^= 1;
+        Files.write(file, bytes);
+        var e = assertThrows(dev.genbench.console.UserError.class, () -> TensorBoardEvents.readScalars(file));
+        assertTrue(e.getMessage().contains("CRC mismatch"), e.getMessage());
+    }
 }

@@ -29,10 +29,11 @@ class ReportRendersInChromiumTest {
             System.out.println("[skipped] headless Chromium is missing: apt-get install chromium to render report.html");
         }
         assumeTrue(chromium != null, "headless Chromium is missing: apt-get install chromium to render report.html");
-        var written = ReportWriter.write(dir.resolve("report"), ReportWriterTest.twoExperiments(dir));
+        var written = ReportWriter.write(dir.resolve("report"), ReportWriterTest.twoExperiments(dir),
+                ReportWriterTest.throughput(dir));
         Path png = dir.resolve("report.png");
 
-        Run shot = chromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,2600", written.html().toUri().toString());
+        Run shot = chromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,2900", written.html().toUri().toString());
         assertEquals(0, shot.exit(), shot.stderr());
         assertTrue(Files.size(png) > 10_000, "screenshot is too small to hold the report");
         List<String> console = shot.stderr().lines().filter(l -> l.contains("CONSOLE")).toList();

@@ -31,6 +31,37 @@ class ReportWriterTest {
                 PredictionsEvaluator.evaluateExperiment(dir.resolve("experiment_1, partial"), EvaluationOptions.defaults()));
     }
 
+    /** Throughput logged for experiment_0 in two window folders, as a trainer logs it. */
+    static java.util.Map<String, Throughput> throughput(Path dir) {
+        Path logs = dir.resolve("logs/experiment_0");
+        for (int w = 0; w < 2; w++) {
+            try (var tb = dev.genbench.io.TensorBoardWriter.open(logs.resolve("window_" + w))) {
+                for (int s = 0; s < 20; s++) {
+                    tb.scalar(Throughput.TAG, 700 + 40 * Math.sin(s / 3.0) + 30 * w, w * 20L + s);
+                }
+                tb.scalar("train_loss_step", 0.5, w * 20L);
+            }
+        }
+        return java.util.Map.of("experiment_0", Throughput.fromLogs("experiment_0", logs, Throughput.TAG));
+    }
+
+    @Test
+    void throughputIsCollectedAcrossWindowFoldersInStepOrderAndDrawn(@TempDir Path dir) throws Exception {
+        var throughput = throughput(dir);
+        Throughput t = throughput.get("experiment_0");
+        assertEquals(40, t.points().size());
+        for (int i = 1; i < 40; i++) {
+            assertTrue(t.points().get(i - 1).step() <= t.points().get(i).step());
+        }
+        var written = ReportWriter.write(dir.resolve("report"), twoExperiments(dir), throughput);
+        String html = Files.readString(written.html());
+        assertTrue(html.contains("Training throughput"));
+        var factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        Document doc = factory.newDocumentBuilder().parse(written.html().toFile());
+        assertEquals(1 + 1 + 2 * 2, doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg").getLength());
+    }
+
     @Test
     void summaryJsonHoldsTheHeadlineAndEveryWindowsMetricsWithReasonsForGaps(@TempDir Path dir) throws IOException {
         List<ExperimentEvaluation> experiments = twoExperiments(dir);
