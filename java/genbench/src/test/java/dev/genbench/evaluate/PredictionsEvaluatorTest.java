@@ -151,4 +151,17 @@ class PredictionsEvaluatorTest {
         WindowEvaluation w = PredictionsEvaluator.evaluateWindow(0, file, noPairing);
         assertEquals(240, w.mechanism(Mechanism.IMMEDIATE_FUTURE).reals(), "every real joins without pairing");
     }
+
+    @Test
+    void textTableHasOneRowPerWindowAndTheHeadline(@TempDir Path dir) {
+        MiniExperiment.write(dir, 3, 5);
+        ExperimentEvaluation eval = PredictionsEvaluator.evaluateExperiment(dir, EvaluationOptions.defaults());
+        String text = EvaluationText.render(eval, Mechanism.PAST);
+        List<String> lines = text.lines().toList();
+        assertTrue(lines.get(1).contains("ROC AUC") && lines.get(1).contains("TNR"), text);
+        assertTrue(lines.get(2).trim().startsWith("0        -"), "window 0 has no past: " + lines.get(2));
+        assertTrue(text.contains("past mechanism has no generators before window 0"), text);
+        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "mean over windows 0..1): %.4f",
+                eval.headline().mean().value())), text);
+    }
 }
