@@ -148,6 +148,11 @@ public final class Npz {
      * @throws UserError naming the file (and the key) when it cannot be read
      */
     public static Map<String, NpyArray> read(Path file) {
+        return read(file, key -> true);
+    }
+
+    /** As {@link #read(Path)}, reading only the arrays whose key {@code wanted} accepts. */
+    public static Map<String, NpyArray> read(Path file, java.util.function.Predicate<String> wanted) {
         if (!Files.isRegularFile(file)) {
             throw new UserError("Cannot read " + file + ": no such file; check the path.");
         }
@@ -155,6 +160,9 @@ public final class Npz {
             var out = new LinkedHashMap<String, NpyArray>();
             for (CentralEntry e : centralDirectory(ch, file)) {
                 String key = e.name().endsWith(".npy") ? e.name().substring(0, e.name().length() - 4) : e.name();
+                if (!wanted.test(key)) {
+                    continue;
+                }
                 ByteBuffer raw = entryBytes(ch, e, file);
                 try {
                     out.put(key, Npy.read(raw));
