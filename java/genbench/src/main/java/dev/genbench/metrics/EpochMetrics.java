@@ -114,6 +114,18 @@ public final class EpochMetrics {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * The defined values only, for a logger that cannot show a missing value (TensorBoard); the original
+     * likewise logs nothing for a metric whose computation failed.
+     */
+    public static Map<String, Double> loggable(Map<String, MetricValue> values) {
+        var out = new LinkedHashMap<String, Double>();
+        values.forEach((name, v) -> {
+            if (v.isDefined()) out.put(name, v.value());
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
     private static BinaryMetrics withReason(BinaryMetrics empty, String reason) {
         var values = new LinkedHashMap<BinaryMetric, MetricValue>();
         for (BinaryMetric m : BinaryMetric.values()) {

@@ -124,6 +124,15 @@ class SubsetsAndMechanismsTest {
     }
 
     @Test
+    void loggableValuesLeaveOutWhatIsNotDefined() {
+        var logged = EpochMetrics.slidingEpoch(Mechanism.PAST, Stage.VALIDATE, IMAGES, WINDOWS, 0, 0.5);
+        assertTrue(EpochMetrics.loggable(logged).isEmpty());
+        var defined = EpochMetrics.loggable(EpochMetrics.slidingEpoch(Mechanism.PAST, Stage.VALIDATE, IMAGES, WINDOWS, 2, 0.5));
+        assertEquals(8, defined.size());
+        assertEquals(8.0 / 9.0, defined.get("past_validate_BinaryAUROC_epoch/all"), 1e-15);
+    }
+
+    @Test
     void unknownGeneratorInTheTimelineIsNamed() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> WindowsOrder.fromNames(List.of(List.of("A", "Z")), NAMES));
