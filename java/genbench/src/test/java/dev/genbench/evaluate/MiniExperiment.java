@@ -18,15 +18,46 @@ public final class MiniExperiment {
 
     private MiniExperiment() {}
 
+    /** The 36 generators of the benchmark, four per window, in release order (SPEC §2). */
+    public static final List<List<String>> BENCHMARK_TIMELINE = List.of(
+            List.of("CycleGAN", "Cascaded Refinement Networks", "ProGAN", "StarGAN"),
+            List.of("SN-PatchGAN", "BigGAN", "IMLE", "StyleGAN1"),
+            List.of("GauGAN", "StyleGAN2", "DDPM", "CIPS"),
+            List.of("VQGAN", "GANformer", "ADM", "StyleGAN3"),
+            List.of("LaMa", "FaceSynthetics", "ProjectedGAN", "Palette"),
+            List.of("VQ-Diffusion", "Denoising Diffusion GAN", "Glide", "Latent Diffusion"),
+            List.of("Midjourney", "MAT", "Diffusion GAN (ProjectedGAN)", "Diffusion GAN (StyleGAN2)"),
+            List.of("Stable Diffusion 1.4", "Stable Diffusion 1.5", "Stable Diffusion 2.1", "DeepFloyd IF"),
+            List.of("Stable Diffusion XL 1.0", "DALL-E 3", "FLUX 1 Dev", "FLUX 1 Schnell"));
+
     /** Writes window_0..window_{windows-1}/predictions_validate_*.npz under {@code experimentDir}. */
     public static void write(Path experimentDir, int windows, long seed) {
+        write(experimentDir, NAMES, TIMELINE, windows, 40, seed);
+    }
+
+    /** As {@link #write(Path, int, long)} for any generators and timeline, {@code perGenerator} fakes each. */
+    public static void write(Path experimentDir, List<String> names, List<List<String>> timeline, int windows,
+                             int perGenerator, long seed) {
         for (int k = 0; k < windows; k++) {
-            PredictionsFile p = window(k, new SplittableRandom(seed + k));
+            PredictionsFile p = window(k, names, timeline, perGenerator, new SplittableRandom(seed + k));
             p.writeEvaluation(experimentDir.resolve("window_" + k), "validate", 0, 100L * (k + 1));
         }
     }
 
+    /** The generator names, real first, of a timeline. */
+    public static List<String> namesOf(List<List<String>> timeline) {
+        var names = new ArrayList<String>();
+        names.add("");
+        timeline.forEach(names::addAll);
+        return names;
+    }
+
     public static PredictionsFile window(int k, SplittableRandom rng) {
+        return window(k, NAMES, TIMELINE, 40, rng);
+    }
+
+    public static PredictionsFile window(int k, List<String> names, List<List<String>> timeline, int perGenerator,
+                                         SplittableRandom rng) {
         var fusedScores = new ArrayList<Float>();
         var fusedGen = new ArrayList<Long>();
         var fusedIds = new ArrayList<Long>();
@@ -36,11 +67,14 @@ public final class MiniExperiment {
         var cropIds = new ArrayList<Long>();
         var cropToImage = new ArrayList<Long>();
         long id = 1000;
-        for (int g = 1; g < NAMES.size(); g++) {
-            int generatorWindow = (g - 1) / 2;
+        for (int g = 1; g < names.size(); g++) {
+            int generatorWindow = -1;
+            for (int w = 0; w < timeline.size(); w++) {
+                if (timeline.get(w).contains(names.get(g))) generatorWindow = w;
+            }
             // A model trained up to window k knows the generators of windows <= k well.
-            double separation = generatorWindow <= k ? 0.35 : 0.1;
-            for (int i = 0; i < 40; i++) {
+            double separation = generatorWindow <= k ? 0.35 : 0.25 / (generatorWindow - k);
+            for (int i = 0; i < perGenerator; i++) {
                 for (int real = 0; real < 2; real++) {
                     long gen = real == 1 ? 0 : g;
                     int crops = rng.nextInt(4) == 0 ? 1 + rng.nextInt(3) : 1;
@@ -82,6 +116,6 @@ public final class MiniExperiment {
             cid[c] = cropIds.get(c);
             c2i[c] = cropToImage.get(c);
         }
-        return new PredictionsFile(fs, flab, fg, fid, fl, cs, clab, cg, cid, cl, c2i, Optional.empty(), NAMES, TIMELINE, pr);
+        return new PredictionsFile(fs, flab, fg, fid, fl, cs, clab, cg, cid, cl, c2i, Optional.empty(), names, timeline, pr);
     }
 }

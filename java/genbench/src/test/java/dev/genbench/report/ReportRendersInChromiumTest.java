@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.genbench.evaluate.EvaluationOptions;
+import dev.genbench.evaluate.MiniExperiment;
+import dev.genbench.evaluate.PredictionsEvaluator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,11 +32,18 @@ class ReportRendersInChromiumTest {
             System.out.println("[skipped] headless Chromium is missing: apt-get install chromium to render report.html");
         }
         assumeTrue(chromium != null, "headless Chromium is missing: apt-get install chromium to render report.html");
-        var written = ReportWriter.write(dir.resolve("report"), ReportWriterTest.twoExperiments(dir),
-                ReportWriterTest.throughput(dir));
+        // Benchmark-sized: 36 generators in 9 windows, for two experiments, one stopped after 6 windows.
+        var timeline = MiniExperiment.BENCHMARK_TIMELINE;
+        var names = MiniExperiment.namesOf(timeline);
+        MiniExperiment.write(dir.resolve("experiment_0"), names, timeline, 9, 20, 7);
+        MiniExperiment.write(dir.resolve("experiment_1"), names, timeline, 6, 20, 8);
+        var experiments = List.of(
+                PredictionsEvaluator.evaluateExperiment(dir.resolve("experiment_0"), EvaluationOptions.defaults()),
+                PredictionsEvaluator.evaluateExperiment(dir.resolve("experiment_1"), EvaluationOptions.defaults()));
+        var written = ReportWriter.write(dir.resolve("report"), experiments, ReportWriterTest.throughput(dir));
         Path png = dir.resolve("report.png");
 
-        Run shot = chromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,2900", written.html().toUri().toString());
+        Run shot = chromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,4400", written.html().toUri().toString());
         assertEquals(0, shot.exit(), shot.stderr());
         assertTrue(Files.size(png) > 10_000, "screenshot is too small to hold the report");
         List<String> console = shot.stderr().lines().filter(l -> l.contains("CONSOLE")).toList();
