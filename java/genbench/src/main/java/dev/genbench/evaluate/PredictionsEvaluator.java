@@ -1,8 +1,8 @@
 package dev.genbench.evaluate;
 
 import dev.genbench.console.UserError;
-import dev.genbench.io.Npz;
 import dev.genbench.io.NpyArray;
+import dev.genbench.io.Npz;
 import dev.genbench.io.PredictionsFile;
 import dev.genbench.metrics.BinaryMetric;
 import dev.genbench.metrics.BinaryMetrics;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +51,7 @@ public final class PredictionsEvaluator {
             throw new UserError("Experiment folder " + experimentDir + " does not exist; pass the folder that holds "
                     + "window_0, window_1, ...");
         }
-        var byWindow = new java.util.TreeMap<Integer, Path>();
+        var byWindow = new TreeMap<Integer, Path>();
         try (var dirs = Files.list(experimentDir)) {
             for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 Matcher m = WINDOW_DIR.matcher(d.getFileName().toString());

@@ -1,6 +1,9 @@
 package dev.genbench.metrics;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -26,11 +29,11 @@ public sealed interface Subset permits Subset.All, Subset.RealOnly, Subset.OfGen
         if (id == 0) {
             return realOnly();
         }
-        return new OfGenerators(new TreeSet<>(java.util.List.of(id)), true);
+        return new OfGenerators(new TreeSet<>(List.of(id)), true);
     }
 
     /** The fakes of these generators plus the reals paired with any of them. May be empty. */
-    static Subset generators(java.util.Collection<Integer> ids) {
+    static Subset generators(Collection<Integer> ids) {
         return new OfGenerators(new TreeSet<>(ids), true);
     }
 
@@ -38,7 +41,7 @@ public sealed interface Subset permits Subset.All, Subset.RealOnly, Subset.OfGen
      * The fakes of these generators plus every real image, paired or not: the evaluation script's
      * {@code use_pairing=False}.
      */
-    static Subset generatorsWithEveryReal(java.util.Collection<Integer> ids) {
+    static Subset generatorsWithEveryReal(Collection<Integer> ids) {
         return new OfGenerators(new TreeSet<>(ids), false);
     }
 
@@ -53,7 +56,7 @@ public sealed interface Subset permits Subset.All, Subset.RealOnly, Subset.OfGen
         @Override
         public boolean[] mask(EvaluatedImages images) {
             boolean[] keep = new boolean[images.size()];
-            java.util.Arrays.fill(keep, true);
+            Arrays.fill(keep, true);
             return keep;
         }
     }

@@ -8,8 +8,10 @@ import dev.genbench.metrics.Mechanism;
 import dev.genbench.metrics.MetricValue;
 import dev.genbench.metrics.RankingCurve;
 import dev.genbench.metrics.Subset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SortedSet;
 
 /** The report's charts, each a self-contained inline SVG. */
@@ -51,7 +53,7 @@ final class Charts {
     static String heatmap(ExperimentEvaluation e) {
         WindowEvaluation first = e.windows().getFirst();
         List<String> names = first.generatorNames();
-        var rows = new java.util.ArrayList<int[]>(); // {generator id, window of the generator}
+        var rows = new ArrayList<int[]>(); // {generator id, window of the generator}
         for (int w = 0; w < first.order().count(); w++) {
             for (int g : first.order().window(w)) {
                 rows.add(new int[] {g, w});
@@ -157,8 +159,8 @@ final class Charts {
             ExperimentEvaluation e = experiments.get(i);
             String colour = EXPERIMENT_COLOURS[i % EXPERIMENT_COLOURS.length];
             List<MetricValue> values = e.headline().perWindow();
-            var xs = new java.util.ArrayList<Double>();
-            var ys = new java.util.ArrayList<Double>();
+            var xs = new ArrayList<Double>();
+            var ys = new ArrayList<Double>();
             for (int k = 0; k < values.size(); k++) {
                 MetricValue v = values.get(k);
                 if (!v.isDefined()) continue;
@@ -231,7 +233,7 @@ final class Charts {
     }
 
     /** Images per second over training steps, one line per experiment (colour by leaderboard rank). */
-    static String throughputLines(List<ExperimentEvaluation> ranked, java.util.Map<String, Throughput> throughput) {
+    static String throughputLines(List<ExperimentEvaluation> ranked, Map<String, Throughput> throughput) {
         double maxStep = 1, maxRate = 1;
         for (Throughput t : throughput.values()) {
             for (Throughput.Point p : t.points()) {
@@ -285,8 +287,8 @@ final class Charts {
     /** Drops points closer than {@code eps} to the last kept one; keeps the first and last. */
     static double[][] simplify(double[] x, double[] y, double eps) {
         if (x.length <= 2) return new double[][] {x, y};
-        var kx = new java.util.ArrayList<Double>();
-        var ky = new java.util.ArrayList<Double>();
+        var kx = new ArrayList<Double>();
+        var ky = new ArrayList<Double>();
         kx.add(x[0]);
         ky.add(y[0]);
         for (int i = 1; i < x.length - 1; i++) {

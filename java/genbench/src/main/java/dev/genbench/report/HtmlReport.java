@@ -1,7 +1,6 @@
 package dev.genbench.report;
 
 import static dev.genbench.report.Svg.escape;
-
 import dev.genbench.evaluate.ExperimentEvaluation;
 import dev.genbench.evaluate.WindowEvaluation;
 import dev.genbench.metrics.BinaryMetric;
@@ -10,6 +9,7 @@ import dev.genbench.metrics.Mechanism;
 import dev.genbench.metrics.MetricValue;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The HTML page of the report: a leaderboard, the next-period AUROC of every experiment over windows,
@@ -59,7 +59,7 @@ final class HtmlReport {
             footer { margin-top: 48px; color: var(--muted); font-size: 12px; }
             """;
 
-    static String render(List<ExperimentEvaluation> ranked, java.util.Map<String, Throughput> throughput) {
+    static String render(List<ExperimentEvaluation> ranked, Map<String, Throughput> throughput) {
         var h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
