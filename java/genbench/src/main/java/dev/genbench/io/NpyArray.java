@@ -134,12 +134,12 @@ public sealed interface NpyArray
      * with zeros. NumPy drops trailing NUL characters when it reads them back, so strings ending in
      * U+0000 do not survive a round trip.
      *
-     * @param width code points per element; at least the longest string, and at least 1 as in NumPy
+     * @param width code points per element; at least the longest string (NumPy itself never makes it 0)
      */
     record Unicode(String[] data, int[] shape, int width) implements NpyArray {
         public Unicode {
             shape = checked(shape, data.length);
-            int longest = 1;
+            int longest = 0;
             for (String s : data) {
                 longest = Math.max(longest, s.codePointCount(0, s.length()));
             }
