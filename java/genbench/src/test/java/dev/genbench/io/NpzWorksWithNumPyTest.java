@@ -63,6 +63,23 @@ class NpzWorksWithNumPyTest {
     }
 
     @Test
+    void infoZipTestsOurArchivesCleanWithAndWithoutZip64(@TempDir Path dir) throws Exception {
+        Path unzip = Path.of("/usr/bin/unzip");
+        if (!Files.isExecutable(unzip)) {
+            System.out.println("[skipped] unzip is missing: apt-get install unzip to check archives with Info-ZIP");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(unzip), "unzip is missing");
+        for (boolean zip64 : new boolean[] {false, true}) {
+            Path file = dir.resolve("z" + zip64 + ".npz");
+            Npz.write(file, arrays(), zip64);
+            Process p = new ProcessBuilder(unzip.toString(), "-t", file.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains("No errors detected"), out);
+        }
+    }
+
+    @Test
     void ourReaderReadsWhatNumpyWritesStoredOrCompressed(@TempDir Path dir) throws IOException {
         ReferencePython.assumeModules("numpy");
         ReferencePython.runOk(List.of(SCRIPT, "write", dir.toString()), 60);
