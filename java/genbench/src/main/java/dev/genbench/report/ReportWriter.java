@@ -28,10 +28,11 @@ public final class ReportWriter {
     public static final String JSON = "summary.json";
     public static final String CSV = "summary.csv";
     public static final String HTML = "report.html";
+    public static final String LEADERBOARD = "leaderboard.md";
 
     private ReportWriter() {}
 
-    public record Written(Path json, Path csv, Path html) {}
+    public record Written(Path json, Path csv, Path html, Path leaderboard) {}
 
     public static Written write(Path outDir, List<ExperimentEvaluation> experiments) {
         return write(outDir, experiments, Map.of());
@@ -45,10 +46,11 @@ public final class ReportWriter {
         if (experiments.isEmpty()) {
             throw new IllegalArgumentException("a report needs at least one experiment");
         }
-        var w = new Written(outDir.resolve(JSON), outDir.resolve(CSV), outDir.resolve(HTML));
+        var w = new Written(outDir.resolve(JSON), outDir.resolve(CSV), outDir.resolve(HTML), outDir.resolve(LEADERBOARD));
         AtomicFiles.writeString(w.json(), json(experiments));
         AtomicFiles.writeString(w.csv(), csv(experiments));
         AtomicFiles.writeString(w.html(), HtmlReport.render(leaderboard(experiments), throughput));
+        AtomicFiles.writeString(w.leaderboard(), leaderboardMarkdown(experiments));
         return w;
     }
 
@@ -58,6 +60,23 @@ public final class ReportWriter {
         sorted.sort(Comparator.comparingDouble((ExperimentEvaluation e) -> -e.headline().mean().orElse(Double.NEGATIVE_INFINITY))
                 .thenComparing(ExperimentEvaluation::name));
         return sorted;
+    }
+
+    /**
+     * The leaderboard as the original's README prints it: one row per method with the average-over-time
+     * next-period AUC in percent, two decimals.
+     */
+    static String leaderboardMarkdown(List<ExperimentEvaluation> experiments) {
+        var sb = new StringBuilder("| Method | AUC |\n|---|---|\n");
+        for (ExperimentEvaluation e : leaderboard(experiments)) {
+            MetricValue mean = e.headline().mean();
+            sb.append("| ").append(e.name().replace("|", "\\|")).append(" | ")
+                    .append(mean.isDefined() ? String.format(java.util.Locale.ROOT, "%.2f", 100 * mean.value()) : "–")
+                    .append(" |\n");
+        }
+        sb.append("\nAUC: next-period ROC AUC averaged over windows 0..W-2 (the last window, which has no next window, ")
+                .append("is left out).\n");
+        return sb.toString();
     }
 
     static String json(List<ExperimentEvaluation> experiments) {

@@ -96,6 +96,17 @@ class ReportWriterTest {
     }
 
     @Test
+    void leaderboardMarkdownPrintsTheHeadlineInPercentLikeTheOriginalsReadme(@TempDir Path dir) throws IOException {
+        List<ExperimentEvaluation> experiments = twoExperiments(dir);
+        var written = ReportWriter.write(dir.resolve("report"), experiments);
+        List<String> lines = Files.readAllLines(written.leaderboard());
+        assertEquals("| Method | AUC |", lines.get(0));
+        ExperimentEvaluation best = ReportWriter.leaderboard(experiments).getFirst();
+        assertEquals("| " + best.name() + " | " + String.format(java.util.Locale.ROOT, "%.2f",
+                100 * best.headline().mean().value()) + " |", lines.get(2));
+    }
+
+    @Test
     void reportHtmlIsWellFormedSelfContainedAndHasEveryChart(@TempDir Path dir) throws Exception {
         var written = ReportWriter.write(dir.resolve("report"), twoExperiments(dir));
         String html = Files.readString(written.html());
