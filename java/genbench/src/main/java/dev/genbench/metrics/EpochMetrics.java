@@ -26,11 +26,28 @@ public final class EpochMetrics {
             BinaryMetric.RECALL, BinaryMetric.PRECISION, BinaryMetric.SPECIFICITY, BinaryMetric.AVERAGE_PRECISION,
             BinaryMetric.AUROC, BinaryMetric.F1, BinaryMetric.BEST_THRESHOLD_F1);
 
-    /** {@code fit_BalancedBinaryAccuracy_step/all} on one training batch. */
+    /**
+     * {@code fit_BalancedBinaryAccuracy_step/all} on one training batch. Called every step, so it counts
+     * decisions only instead of computing every metric.
+     */
     public static Map<String, MetricValue> fitStep(float[] scores, boolean[] fake, double threshold) {
-        BinaryMetrics m = BinaryMetrics.compute(scores, fake, threshold);
-        return Map.of(MetricNames.step(Stage.FIT, BinaryMetric.BALANCED_ACCURACY, MetricNames.ALL),
-                m.get(BinaryMetric.BALANCED_ACCURACY));
+        if (scores.length != fake.length) {
+            throw new IllegalArgumentException(
+                    "scores and labels differ in length: " + scores.length + " vs " + fake.length);
+        }
+        float t = (float) threshold;
+        long tp = 0, fp = 0, tn = 0, fn = 0;
+        for (int i = 0; i < scores.length; i++) {
+            boolean predictedFake = scores[i] > t;
+            if (fake[i]) {
+                if (predictedFake) tp++; else fn++;
+            } else {
+                if (predictedFake) fp++; else tn++;
+            }
+        }
+        MetricValue value = scores.length == 0 ? MetricValue.notDefined("no images")
+                : MetricValue.of(new ConfusionCounts(tp, fp, tn, fn).balancedAccuracy());
+        return Map.of(MetricNames.step(Stage.FIT, BinaryMetric.BALANCED_ACCURACY, MetricNames.ALL), value);
     }
 
     /** {@code fit_<Metric>_epoch/all} for the seven training-epoch metrics. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -71,7 +72,7 @@ public final class ReportWriter {
         for (ExperimentEvaluation e : leaderboard(experiments)) {
             MetricValue mean = e.headline().mean();
             sb.append("| ").append(e.name().replace("|", "\\|")).append(" | ")
-                    .append(mean.isDefined() ? String.format(java.util.Locale.ROOT, "%.2f", 100 * mean.value()) : "–")
+                    .append(mean.isDefined() ? String.format(Locale.ROOT, "%.2f", 100 * mean.value()) : "–")
                     .append(" |\n");
         }
         sb.append("\nAUC: next-period ROC AUC averaged over windows 0..W-2 (the last window, which has no next window, ")

@@ -105,6 +105,17 @@ class RankingCurveTest {
     }
 
     @Test
+    void fitStepLogsTheBatchsBalancedAccuracyAsTheFullComputationWould() {
+        float[] s = {0.9f, 0.1f, 0.5f, 0.7f, 0.2f};
+        boolean[] f = {true, false, true, false, false};
+        var step = EpochMetrics.fitStep(s, f, 0.5);
+        assertEquals(BinaryMetrics.compute(s, f, 0.5).get(BinaryMetric.BALANCED_ACCURACY),
+                step.get("fit_BalancedBinaryAccuracy_step/all"));
+        // recall 1/2 (0.5 is not above 0.5), specificity 2/3
+        assertEquals((0.5 + 2.0 / 3.0) / 2, step.get("fit_BalancedBinaryAccuracy_step/all").value(), 1e-15);
+    }
+
+    @Test
     void metricNamesFollowTheOriginal() {
         assertEquals("Stable_Diffusion_1_4", MetricNames.subsetName("Stable Diffusion 1.4"));
         assertEquals("Diffusion_GAN_(ProjectedGAN)", MetricNames.subsetName("Diffusion GAN (ProjectedGAN)"));
