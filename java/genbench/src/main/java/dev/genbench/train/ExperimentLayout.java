@@ -6,16 +6,11 @@ import dev.genbench.config.ExperimentInfo;
 import dev.genbench.config.LoggerConfig;
 import dev.genbench.config.Yaml;
 import dev.genbench.console.UserError;
+import dev.genbench.io.AtomicFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -320,23 +315,8 @@ public record ExperimentLayout(Path dataFolder, String experimentPrefix, String 
         return windowFolder(window).resolve("experiment_parameters.yaml");
     }
 
-    static Path writeAtomically(Path target, String text) {
-        try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(StandardCharsets.UTF_8.encode(text));
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write '" + target + "'", e);
-        }
+    private static Path writeAtomically(Path target, String text) {
+        AtomicFiles.writeString(target, text);
+        return target;
     }
 }
