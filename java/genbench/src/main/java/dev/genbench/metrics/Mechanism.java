@@ -45,19 +45,32 @@ public enum Mechanism {
         return new Mechanism[] {IMMEDIATE_FUTURE, GROWING, GROWING_WHOLE};
     }
 
-    /** The generator ids the model of window {@code k} is scored on; may be empty ({@link #PAST}, k = 0). */
-    public SortedSet<Integer> generators(WindowsOrder order, int k) {
-        int last = order.count() - 1;
+    /** Windows {@code from..to} (inclusive; empty when {@code to < from}) whose generators a mechanism selects. */
+    public record WindowRange(int from, int to) {
+        public boolean isEmpty() {
+            return to < from;
+        }
+    }
+
+    /** The windows whose generators the model of window {@code k} (of {@code count}) is scored on (SPEC §8.2). */
+    public WindowRange windows(int k, int count) {
+        int last = count - 1;
         if (k < 0 || k > last) {
             throw new IllegalArgumentException("window " + k + " is outside 0.." + last);
         }
         return switch (this) {
-            case IMMEDIATE_FUTURE -> order.union(Math.min(k + 1, last), Math.min(k + 1, last));
-            case GROWING -> order.union(0, k);
-            case GROWING_WHOLE -> order.union(0, Math.min(k + 1, last));
-            case PAST -> order.union(0, k - 1);
-            case ALL -> order.union(0, last);
+            case IMMEDIATE_FUTURE -> new WindowRange(Math.min(k + 1, last), Math.min(k + 1, last));
+            case GROWING -> new WindowRange(0, k);
+            case GROWING_WHOLE -> new WindowRange(0, Math.min(k + 1, last));
+            case PAST -> new WindowRange(0, k - 1);
+            case ALL -> new WindowRange(0, last);
         };
+    }
+
+    /** The generator ids the model of window {@code k} is scored on; may be empty ({@link #PAST}, k = 0). */
+    public SortedSet<Integer> generators(WindowsOrder order, int k) {
+        WindowRange range = windows(k, order.count());
+        return order.union(range.from(), range.to());
     }
 
     /** Why the subset of window {@code k} is empty, for the metrics' not-defined reason. */

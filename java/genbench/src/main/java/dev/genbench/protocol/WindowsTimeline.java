@@ -1,6 +1,7 @@
 package dev.genbench.protocol;
 
 import dev.genbench.config.ExperimentInfo.BenchmarkType;
+import dev.genbench.metrics.Mechanism;
 import dev.genbench.console.UserError;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -99,6 +100,13 @@ public record WindowsTimeline(BenchmarkType type, int generatorsPerWindow, List<
     }
 
     /** The generators of windows {@code from..to} inclusive, in order; empty when to &lt; from. */
+    /** G(k): the generators {@code mechanism} scores the model of window k on (SPEC §8.2). */
+    public List<String> generatorsFor(Mechanism mechanism, int k) {
+        checkWindow(k);
+        Mechanism.WindowRange range = mechanism.windows(k, count());
+        return generatorsOf(range.from(), range.to());
+    }
+
     public List<String> generatorsOf(int from, int to) {
         List<String> out = new ArrayList<>();
         for (int k = Math.max(0, from); k <= to && k < windows.size(); k++) {

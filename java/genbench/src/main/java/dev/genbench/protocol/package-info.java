@@ -9,7 +9,7 @@
  *   <li>{@link dev.genbench.protocol.ProtocolPlan#build}: the {@link dev.genbench.protocol.WindowsTimeline}, every
  *       window's training list ({@link dev.genbench.protocol.TrainingSets}) and the validation and test
  *       {@link dev.genbench.protocol.EvaluationSet}s;</li>
- *   <li>{@link dev.genbench.protocol.MetricMechanism} and {@link dev.genbench.protocol.EvaluationSet#indicesFor}: the
+ *   <li>{@link dev.genbench.protocol.WindowsTimeline#generatorsFor} and {@link dev.genbench.protocol.EvaluationSet#indicesFor}: the
  *       subsets the per-window and per-generator metrics score;</li>
  *   <li>{@link dev.genbench.protocol.Sharding}: deterministic shards of any list for parallel processes;</li>
  *   <li>{@link dev.genbench.protocol.DatasetInfo}: the report behind {@code genbench dataset info}.</li>

@@ -1,5 +1,6 @@
 package dev.genbench.protocol;
 
+import dev.genbench.metrics.Mechanism;
 import dev.genbench.config.ExperimentInfo.BenchmarkType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,14 +88,14 @@ class EvaluationSetTest {
         LabelledSplit val = SyntheticSplits.layout("validation", SyntheticSplits.sortedBenchmarkNames(), 10, 360);
         EvaluationSet set = EvaluationSet.build(val, EvaluationStage.VALIDATION, SubsetSize.DISABLED);
         WindowsTimeline t = WindowsTimeline.build(v1, v1.names(), BenchmarkType.CUMULATIVE, 4);
-        assertEquals(t.window(1), MetricMechanism.IMMEDIATE_FUTURE.generators(t, 0));
-        assertEquals(t.window(8), MetricMechanism.IMMEDIATE_FUTURE.generators(t, 8));
-        assertEquals(12, MetricMechanism.GROWING.generators(t, 2).size());
-        assertEquals(16, MetricMechanism.GROWING_WHOLE.generators(t, 2).size());
-        assertEquals(36, MetricMechanism.GROWING_WHOLE.generators(t, 8).size());
-        assertEquals(0, MetricMechanism.PAST.generators(t, 0).size());
-        assertEquals(8, MetricMechanism.PAST.generators(t, 2).size());
-        int[] idx = MetricMechanism.IMMEDIATE_FUTURE.indices(set, t, 0);
+        assertEquals(t.window(1), t.generatorsFor(Mechanism.IMMEDIATE_FUTURE, 0));
+        assertEquals(t.window(8), t.generatorsFor(Mechanism.IMMEDIATE_FUTURE, 8));
+        assertEquals(12, t.generatorsFor(Mechanism.GROWING, 2).size());
+        assertEquals(16, t.generatorsFor(Mechanism.GROWING_WHOLE, 2).size());
+        assertEquals(36, t.generatorsFor(Mechanism.GROWING_WHOLE, 8).size());
+        assertEquals(0, t.generatorsFor(Mechanism.PAST, 0).size());
+        assertEquals(8, t.generatorsFor(Mechanism.PAST, 2).size());
+        int[] idx = set.indicesFor(t.generatorsFor(Mechanism.IMMEDIATE_FUTURE, 0));
         assertEquals(80, idx.length);
         int fakes = 0;
         for (int i : idx) {
