@@ -158,4 +158,44 @@ class CliTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("no dataset is configured; set dataset_path"), r.err());
     }
+
+    @Test
+    void evaluateScoresAnExperimentFolderAndPerWindowFilesAlike() throws IOException {
+        Path experiment = dir.resolve("experiment_0");
+        dev.genbench.evaluate.MiniExperiment.write(experiment, 3, 1);
+        Run folder = run("evaluate", experiment.toString());
+        assertEquals(0, folder.exitCode(), folder.err());
+        assertTrue(folder.out().contains("immediate_future subset, validate predictions, threshold 0.500"), folder.out());
+        List<String> files = new java.util.ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            files.add(experiment.resolve("window_" + k).resolve("predictions_validate_all.npz").toString());
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("evaluate"));
+        args.addAll(files);
+        Run perFile = run(args.toArray(String[]::new));
+        assertEquals(0, perFile.exitCode(), perFile.err());
+        assertEquals(folder.out().substring(folder.out().indexOf('\n')), perFile.out().substring(perFile.out().indexOf('\n')),
+                "the same numbers whichever way the files are given");
+        Run growing = run("evaluate", "--mechanism", "growing", experiment.toString());
+        assertTrue(growing.out().contains("growing subset"), growing.out());
+        Run bad = run("evaluate", "--mechanism", "futur", experiment.toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().startsWith("error: --mechanism: unknown sliding-window mechanism 'futur'"), bad.err());
+    }
+
+    @Test
+    void reportWritesSummariesAndTheHtmlPage() throws IOException {
+        dev.genbench.evaluate.MiniExperiment.write(dir.resolve("experiment_0"), 3, 1);
+        dev.genbench.evaluate.MiniExperiment.write(dir.resolve("experiment_1"), 3, 2);
+        Run r = run("report", dir.resolve("experiment_0").toString(), dir.resolve("experiment_1").toString(),
+                "--out", dir.resolve("report").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        for (String f : List.of("summary.json", "summary.csv", "report.html", "leaderboard.md")) {
+            assertTrue(Files.size(dir.resolve("report").resolve(f)) > 0, f);
+        }
+        assertTrue(Files.readString(dir.resolve("report/leaderboard.md")).contains("experiment_1"));
+        Run missing = run("report", dir.resolve("nope").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+    }
 }
