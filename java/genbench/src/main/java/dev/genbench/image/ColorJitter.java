@@ -1,6 +1,7 @@
 package dev.genbench.image;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.add;
 import static org.bytedeco.opencv.global.opencv_core.addWeighted;
@@ -94,7 +95,8 @@ public record ColorJitter(double p, double brightness, double contrast, double s
 
     static Mat adjustHue(Mat src, double shift) {
         try (Mat f = new Mat(); Mat hsv = new Mat(); Mat rgb = new Mat();
-                Scalar delta = new Scalar(shift * 360.0, 0, 0, 0); Mat deltaMat = new Mat(delta)) {
+                Mat deltaMat = new Mat(4, 1, CV_64F, new Scalar(0.0))) {
+            deltaMat.ptr(0).putDouble(shift * 360.0);
             src.convertTo(f, CV_32F, 1 / 255.0, 0);
             cvtColor(f, hsv, COLOR_RGB2HSV);
             // Hue is in degrees for float images; HSV→RGB wraps values outside [0, 360) itself.
