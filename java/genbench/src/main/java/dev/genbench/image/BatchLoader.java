@@ -17,15 +17,20 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Pipelined, multi-threaded batch loading: N workers each take the next batch number, fill a free buffer
- * from a fixed ring (read → decode → pipeline → normalise straight into the buffer), and publish it; the
- * consumer takes batches in order (or as they complete) and closes each to recycle its buffer.
+ * Pipelined, multi-threaded batch loading: N workers each claim the next image, process it (read → decode
+ * → pipeline → normalise) straight into its place in its batch's buffer, taken from a fixed ring, and the
+ * worker finishing a batch's last image publishes it; the consumer takes batches in order (or as they
+ * complete) and closes each to recycle its buffer.
  *
  * <p>Why this shape:
  * <ul>
- *   <li>Work is handed out a whole batch at a time, in increasing batch order, and a worker holds a buffer
- *       before it claims a number: the lowest unfinished batch always holds a buffer, so ordered delivery
- *       cannot deadlock however many later batches finish first.</li>
+ *   <li>Work is handed out one image at a time, so all workers share every batch: the first batch arrives
+ *       after batch-size/N images' time and no worker idles at the end of an epoch. Images are claimed in
+ *       increasing order and a batch takes its buffer when its first image is claimed, so the lowest
+ *       unfinished batch always holds a buffer: ordered delivery cannot deadlock.</li>
+ *   <li>Each image owns a fixed region of its batch's buffer (room for its most crops), so workers never
+ *       coordinate while writing; the batch is compacted once at the end when images yielded fewer crops
+ *       (multicrop fallback) or were skipped.</li>
  *   <li>All tensors live in one off-heap block sliced into the ring, allocated once and sized by the memory
  *       ceiling; nothing is allocated per batch.</li>
  *   <li>Each image's randomness comes from its own seed (SPEC §5), so the output does not depend on the
@@ -51,9 +56,14 @@ public final class BatchLoader implements AutoCloseable {
         final TensorLayout layout;
         final int width;
         final int height;
+        final int maxCropsPerImage;
         final int[] cropToImage;
         final long[] datasetIndex;
         final String[] ids;
+        /** Crops written by image k of the batch, or −1 when it was skipped. */
+        final int[] cropCount;
+        final java.util.concurrent.atomic.AtomicInteger remaining = new java.util.concurrent.atomic.AtomicInteger();
+        int size;
         int images;
         int crops;
         int skipped;
@@ -66,9 +76,45 @@ public final class BatchLoader implements AutoCloseable {
             this.layout = layout;
             this.width = width;
             this.height = height;
+            this.maxCropsPerImage = maxCrops / batchSize;
             this.cropToImage = new int[maxCrops];
             this.datasetIndex = new long[batchSize];
             this.ids = new String[batchSize];
+            this.cropCount = new int[batchSize];
+        }
+
+        /** Prepares the slot for a batch of {@code n} images, each owning a region of maxCropsPerImage crops. */
+        void reset(int n) {
+            size = n;
+            images = 0;
+            crops = 0;
+            skipped = 0;
+            remaining.set(n);
+        }
+
+        /**
+         * Called once every image is done: moves each kept image's crops down so the tensor is dense
+         * (a no-op with one crop per image and nothing skipped), and fills the per-crop and per-image tables.
+         * Moving down never overwrites unread crops, and MemorySegment.copy handles overlap.
+         */
+        void compact() {
+            for (int k = 0; k < size; k++) {
+                if (cropCount[k] < 0) {
+                    skipped++;
+                    continue;
+                }
+                long from = (long) k * maxCropsPerImage * bytesPerCrop;
+                long to = crops * bytesPerCrop;
+                if (from != to) {
+                    MemorySegment.copy(memory, from, memory, to, cropCount[k] * bytesPerCrop);
+                }
+                for (int c = 0; c < cropCount[k]; c++) {
+                    cropToImage[crops++] = images;
+                }
+                datasetIndex[images] = datasetIndex[k];
+                ids[images] = ids[k];
+                images++;
+            }
         }
     }
 
@@ -84,7 +130,8 @@ public final class BatchLoader implements AutoCloseable {
     private final Arena arena;
     private final BlockingQueue<Slot> free;
     private final List<Thread> threads = new ArrayList<>();
-    private final AtomicLong nextBatch = new AtomicLong();
+    private final AtomicLong nextImage = new AtomicLong();
+    private final Map<Long, java.util.concurrent.CompletableFuture<Slot>> pending = new java.util.HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition published = lock.newCondition();
     private final Map<Long, Slot> done = new TreeMap<>();
@@ -225,30 +272,67 @@ public final class BatchLoader implements AutoCloseable {
     private void work() {
         SeededRng freeRng = SeededRng.fromEntropy();
         try {
-            while (true) {
-                Slot slot = free.take();
-                long number = nextBatch.getAndIncrement();
-                if (number >= batchCount || isStopped()) {
-                    free.offer(slot);
+            while (!isStopped()) {
+                long position = nextImage.getAndIncrement();
+                if (position >= datasetSize) {
                     return;
                 }
-                boolean ok = fill(slot, number, freeRng);
-                lock.lock();
-                try {
-                    if (ok) {
+                long number = position / settings.batchSize();
+                int k = (int) (position % settings.batchSize());
+                Slot slot = slotFor(number);
+                if (!process(slot, k, position, freeRng)) {
+                    return;
+                }
+                if (slot.remaining.decrementAndGet() == 0) {
+                    slot.compact();
+                    lock.lock();
+                    try {
+                        pending.remove(number);
                         done.put(number, slot);
+                        published.signalAll();
+                    } finally {
+                        lock.unlock();
                     }
-                    published.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                if (!ok) {
-                    return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            // The worker that was fetching this batch's buffer stopped: the loader is closing or failing.
         }
+    }
+
+    /**
+     * The buffer of batch {@code number}. The first worker to reach a batch takes a free buffer (waiting if
+     * the ring is exhausted) while the others wait for it; images are claimed in increasing order, so every
+     * batch before this one already holds a buffer and will complete, which keeps the ring deadlock-free.
+     */
+    private Slot slotFor(long number) throws InterruptedException, java.util.concurrent.ExecutionException {
+        java.util.concurrent.CompletableFuture<Slot> holder;
+        boolean mine = false;
+        lock.lock();
+        try {
+            holder = pending.get(number);
+            if (holder == null) {
+                holder = new java.util.concurrent.CompletableFuture<>();
+                pending.put(number, holder);
+                mine = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine) {
+            try {
+                Slot slot = free.take();
+                long first = number * settings.batchSize();
+                slot.reset((int) Math.min(settings.batchSize(), datasetSize - first));
+                holder.complete(slot);
+            } catch (InterruptedException e) {
+                holder.cancel(false);
+                throw e;
+            }
+        }
+        return holder.get();
     }
 
     private boolean isStopped() {
@@ -260,73 +344,68 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
-    /** Fills one slot; false when loading must stop (a failure was recorded). */
-    private boolean fill(Slot slot, long number, SeededRng freeRng) {
-        long first = number * settings.batchSize();
-        long last = Math.min(datasetSize, first + settings.batchSize());
-        slot.images = 0;
-        slot.crops = 0;
-        slot.skipped = 0;
-        for (long position = first; position < last; position++) {
-            long j = order == null ? position : order[(int) position];
-            long sample = seeds.sampleOf(j);
-            String id = "#" + sample;
+    /** Processes the image at {@code position} into place k of its slot; false when loading must stop. */
+    private boolean process(Slot slot, int k, long position, SeededRng freeRng) {
+        long j = order == null ? position : order[(int) position];
+        long sample = seeds.sampleOf(j);
+        String id = "#" + sample;
+        slot.datasetIndex[k] = j;
+        int written = 0;
+        try {
+            SampleSource.EncodedSample encoded = source.read(sample);
+            id = encoded.id();
+            SeededRng itemRng = settings.deterministicAugmentations()
+                    ? new SeededRng(seeds.itemSeed(sample, seeds.replicaOf(j)))
+                    : SeededRng.fromEntropy();
+            Mat decoded = decoder.decode(encoded.bytes(), id);
+            List<Mat> out = pipeline.run(decoded, itemRng, freeRng);
             try {
-                SampleSource.EncodedSample encoded = source.read(sample);
-                id = encoded.id();
-                SeededRng itemRng = settings.deterministicAugmentations()
-                        ? new SeededRng(seeds.itemSeed(sample, seeds.replicaOf(j)))
-                        : SeededRng.fromEntropy();
-                Mat decoded = decoder.decode(encoded.bytes(), id);
-                List<Mat> out = pipeline.run(decoded, itemRng, freeRng);
-                try {
-                    for (Mat crop : out) {
-                        MemorySegment dst = slot.memory.asSlice(slot.crops * slot.bytesPerCrop, slot.bytesPerCrop);
-                        writer.write(crop, dst);
-                        slot.cropToImage[slot.crops] = slot.images;
-                        slot.crops++;
-                    }
-                } finally {
-                    out.forEach(Mat::close);
+                if (out.size() > slot.maxCropsPerImage) {
+                    throw new IllegalStateException("the pipeline yielded " + out.size() + " crops, more than its "
+                            + slot.maxCropsPerImage);
                 }
-                slot.datasetIndex[slot.images] = j;
-                slot.ids[slot.images] = id;
-                slot.images++;
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // A partially written image leaves its crops behind: roll the crop count back.
-                while (slot.crops > 0 && slot.cropToImage[slot.crops - 1] == slot.images) {
-                    slot.crops--;
+                for (Mat crop : out) {
+                    long offset = ((long) k * slot.maxCropsPerImage + written) * slot.bytesPerCrop;
+                    writer.write(crop, slot.memory.asSlice(offset, slot.bytesPerCrop));
+                    written++;
                 }
-                UserError reason = e instanceof UserError u ? u
-                        : new UserError("Image '" + id + "' (sample " + sample + ") failed in the image pipeline: " + e, e);
-                if (settings.onBadImage() == OnBadImage.FAIL) {
-                    lock.lock();
-                    try {
-                        if (failure == null) {
-                            failure = reason;
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                    free.offer(slot);
-                    return false;
-                }
-                long count;
+            } finally {
+                out.forEach(Mat::close);
+            }
+            slot.ids[k] = id;
+            slot.cropCount[k] = written;
+            return true;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            slot.ids[k] = id;
+            slot.cropCount[k] = -1; // skipped
+            UserError reason = e instanceof UserError u ? u
+                    : new UserError("Image '" + id + "' (sample " + sample + ") failed in the image pipeline: " + e, e);
+            if (settings.onBadImage() == OnBadImage.FAIL) {
                 lock.lock();
                 try {
-                    count = ++skipped;
+                    if (failure == null) {
+                        failure = reason;
+                    }
+                    published.signalAll();
                 } finally {
                     lock.unlock();
                 }
-                slot.skipped++;
-                if (count <= WARNINGS_SHOWN) {
-                    Log.warn("Skipping a bad image (%d so far; on_bad_image = skip): %s", count, reason.getMessage());
-                } else if (count == WARNINGS_SHOWN + 1) {
-                    Log.warn("More bad images are being skipped; the count is in the loader statistics.");
-                }
+                return false;
             }
+            long count;
+            lock.lock();
+            try {
+                count = ++skipped;
+            } finally {
+                lock.unlock();
+            }
+            if (count <= WARNINGS_SHOWN) {
+                Log.warn("Skipping a bad image (%d so far; on_bad_image = skip): %s", count, reason.getMessage());
+            } else if (count == WARNINGS_SHOWN + 1) {
+                Log.warn("More bad images are being skipped; the count is in the loader statistics.");
+            }
+            return true;
         }
-        return true;
     }
 
     /** Stops the workers, waits for them, and frees the ring. */

@@ -173,6 +173,44 @@ class BatchLoaderTest {
     }
 
     @Test
+    void multicropWithSkippedImagesCompactsEachImagesCropsInOrder() {
+        // Heights 30..45 around the 32 px input: some images yield 1 crop, others 5; image 3 is broken.
+        MemorySource source = new MemorySource(9, Set.of(3));
+        EvaluationPipeline pipeline = pipeline(EvaluationCropping.MULTICROP);
+        TensorWriter writer = new TensorWriter(TensorLayout.NCHW, TensorType.FLOAT32, Normalization.CLIP);
+        try (BatchLoader loader = new BatchLoader(source, pipeline, AugmentationSeeds.evaluation(4321), null,
+                settings(2, 4).withOnBadImage(OnBadImage.SKIP));
+                Arena arena = Arena.ofConfined()) {
+            PrintStream previous = Log.redirect(new PrintStream(new ByteArrayOutputStream(), true));
+            Map<Long, byte[]> got;
+            try {
+                got = load(loader);
+            } finally {
+                Log.redirect(previous);
+            }
+            assertEquals(8, got.size());
+            ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULT);
+            int fiveCropImages = 0;
+            for (long i = 0; i < 9; i++) {
+                if (i == 3) {
+                    continue;
+                }
+                List<Mat> crops = pipeline.run(decoder.decode(source.images.get((int) i), "x"), new SeededRng(4321 + i), null);
+                ByteArrayOutputStream expected = new ByteArrayOutputStream();
+                for (Mat crop : crops) {
+                    MemorySegment dst = arena.allocate(writer.bytesPerImage(SIZE, SIZE));
+                    writer.write(crop, dst);
+                    expected.writeBytes(dst.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                }
+                fiveCropImages += crops.size() == 5 ? 1 : 0;
+                crops.forEach(Mat::close);
+                assertArrayEquals(expected.toByteArray(), got.get(i), "image " + i);
+            }
+            assertTrue(fiveCropImages > 0 && fiveCropImages < 8, "the set mixes 1-crop and 5-crop images: " + fiveCropImages);
+        }
+    }
+
+    @Test
     void badImageWithFailStopsWithItsIdAndReason() {
         MemorySource source = new MemorySource(10, Set.of(6));
         try (BatchLoader loader = new BatchLoader(source, pipeline(EvaluationCropping.RESIZE),

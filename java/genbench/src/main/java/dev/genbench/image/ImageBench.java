@@ -1,0 +1,200 @@
+package dev.genbench.image;
+
+import dev.genbench.console.UserError;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Throughput of the image stages on a folder of photos, for {@code genbench bench} and the side-by-side
+ * runner in {@code bench/}. Warm-up images are processed first and excluded from every number.
+ *
+ * <p>Stages:
+ * <ul>
+ *   <li>{@code decode}: read + decode to RGB, one image at a time per worker;</li>
+ *   <li>{@code preprocess}: read + decode + evaluation mandatory preprocessing (max size 1080) + resize to
+ *       224 + CLIP normalisation into float32 NCHW batches, through {@link BatchLoader}.</li>
+ * </ul>
+ */
+public final class ImageBench {
+    private ImageBench() {}
+
+    public enum Stage { DECODE, PREPROCESS }
+
+    /**
+     * @param stage what to time
+     * @param photos folder of .jpg/.png/.webp files
+     * @param threads worker threads
+     * @param batchSize images per batch
+     * @param warmupImages images processed before timing starts
+     * @param images images timed (the photo set is cycled; each index gets its own augmentation seed)
+     */
+    public record Settings(Stage stage, Path photos, int threads, int batchSize, int warmupImages, int images) {}
+
+    /**
+     * @param imagesPerSecond timed images / timed wall time
+     * @param batchMsP50 median time between consecutive batches at the consumer
+     * @param batchMsP95 95th percentile of the same
+     * @param images timed images
+     * @param seconds timed wall time
+     * @param peakRssMb the process's peak resident set (VmHWM), or -1 where /proc is missing
+     * @param heapUsedMb Java heap in use at the end
+     */
+    public record Result(double imagesPerSecond, double batchMsP50, double batchMsP95, long images, double seconds,
+            double peakRssMb, double heapUsedMb) {
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"images_per_s\": %.2f, \"batch_ms_p50\": %.2f, \"batch_ms_p95\": %.2f,"
+                    + " \"images\": %d, \"seconds\": %.3f, \"peak_rss_mb\": %.1f, \"heap_used_mb\": %.1f}",
+                    imagesPerSecond, batchMsP50, batchMsP95, images, seconds, peakRssMb, heapUsedMb);
+        }
+    }
+
+    public static Result run(Settings s) {
+        FolderSource source = FolderSource.of(s.photos(), s.warmupImages() + s.images());
+        long[] warm = range(0, s.warmupImages());
+        long[] timed = range(s.warmupImages(), s.warmupImages() + s.images());
+        return switch (s.stage()) {
+            case DECODE -> runDecode(source, s, warm, timed);
+            case PREPROCESS -> {
+                runLoader(source, s, warm);
+                yield runLoader(source, s, timed);
+            }
+        };
+    }
+
+    private static Result runLoader(FolderSource source, Settings s, long[] indices) {
+        if (indices.length == 0) {
+            return null;
+        }
+        LoaderSettings settings = LoaderSettings.defaults(s.batchSize()).withWorkers(s.threads());
+        EvaluationPipeline pipeline = EvaluationPipeline.benchmarkDefaults();
+        int batches = (indices.length + s.batchSize() - 1) / s.batchSize();
+        double[] gapsMs = new double[batches];
+        long start = System.nanoTime();
+        long count = 0;
+        try (BatchLoader loader = new BatchLoader(source, pipeline, AugmentationSeeds.evaluation(4321), indices, settings)) {
+            long last = start;
+            int k = 0;
+            for (Batch next = loader.next(); next != null; next = loader.next()) {
+                try (Batch b = next) {
+                    count += b.images();
+                }
+                long now = System.nanoTime();
+                gapsMs[k++] = (now - last) / 1e6;
+                last = now;
+            }
+        }
+        return result(count, System.nanoTime() - start, gapsMs);
+    }
+
+    private static Result runDecode(FolderSource source, Settings s, long[] warm, long[] timed) {
+        ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULT);
+        decodeAll(source, decoder, warm, s.threads());
+        long start = System.nanoTime();
+        decodeAll(source, decoder, timed, s.threads());
+        long elapsed = System.nanoTime() - start;
+        return result(timed.length, elapsed, new double[] {elapsed / 1e6});
+    }
+
+    private static void decodeAll(FolderSource source, ImageDecoder decoder, long[] indices, int threads) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = Thread.ofPlatform().start(() -> {
+                for (int i = next.getAndIncrement(); i < indices.length; i = next.getAndIncrement()) {
+                    SampleSource.EncodedSample e = source.read(indices[i]);
+                    try (Mat m = decoder.decode(e.bytes(), e.id())) {
+                        if (m.empty()) {
+                            throw new IllegalStateException("empty decode");
+                        }
+                    }
+                }
+            });
+        }
+        for (Thread w : workers) {
+            try {
+                w.join();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", ex);
+            }
+        }
+    }
+
+    private static Result result(long images, long nanos, double[] gapsMs) {
+        double[] sorted = gapsMs.clone();
+        Arrays.sort(sorted);
+        double seconds = nanos / 1e9;
+        Runtime rt = Runtime.getRuntime();
+        return new Result(images / seconds, percentile(sorted, 0.50), percentile(sorted, 0.95), images, seconds,
+                peakRssMb(), (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: reported as unknown
+        }
+        return -1;
+    }
+
+    private static long[] range(long from, long to) {
+        long[] r = new long[(int) (to - from)];
+        Arrays.setAll(r, i -> from + i);
+        return r;
+    }
+
+    /**
+     * {@code ImageBench --stage decode|preprocess --photos DIR [--threads T] [--batch B] [--warmup W]
+     * [--images N]}; prints one JSON object. Harness entry for bench/run_image_bench.py until the CLI's
+     * {@code genbench bench} wraps {@link #run}.
+     */
+    public static void main(String[] args) {
+        Stage stage = Stage.PREPROCESS;
+        Path photos = null;
+        int threads = LoaderSettings.allCores();
+        int batch = 32;
+        int warmup = 64;
+        int images = 256;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--stage" -> stage = Stage.valueOf(value.toUpperCase(Locale.ROOT));
+                case "--photos" -> photos = Path.of(value);
+                case "--threads" -> threads = Integer.parseInt(value);
+                case "--batch" -> batch = Integer.parseInt(value);
+                case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--images" -> images = Integer.parseInt(value);
+                default -> throw new UserError("Unknown bench option " + args[i]
+                        + "; expected --stage, --photos, --threads, --batch, --warmup, --images.");
+            }
+            i++;
+        }
+        if (photos == null) {
+            throw new UserError("--photos DIR is required: a folder of .jpg/.png/.webp photos.");
+        }
+        Result r = run(new Settings(stage, photos, threads, batch, warmup, images));
+        System.out.println(r.toJson());
+        System.out.flush();
+        // Report the JVM's own view too, for "where time goes" when run by hand.
+        System.err.printf(Locale.ROOT, "%s: %.1f images/s on %d threads (%s, %d cores)%n", stage, r.imagesPerSecond(),
+                threads, System.getProperty("java.vm.version"), ManagementFactory.getOperatingSystemMXBean().getAvailableProcessors());
+    }
+}
