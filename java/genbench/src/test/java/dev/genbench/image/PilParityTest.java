@@ -22,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * (PIL bilinear with its widened filter = torchvision Resize(antialias=True) on PIL images).
  *
  * <p>Tolerances. Decoding: exact for PNG and WebP, within 1 grey level for JPEG (same libjpeg algorithm;
- * Debian's libjpeg-turbo 2.1 against OpenCV's bundled 3.1; measured exact on 45 real JPEG/PNG/WebP photos).
+ * Debian's libjpeg-turbo 2.1 against OpenCV's bundled 3.1; measured exact on 42 real JPEG/PNG/WebP photos).
  * Resizing to 224 × 224: mean absolute difference at most {@value #RESIZE_MEAN_TOLERANCE} grey levels per
  * image, because a Gaussian pre-blur plus OpenCV's INTER_AREA stands in for PIL's widened triangle filter
- * ({@link Interpolation}). Measured on 45 real photos (200 px to 2560 px) plus 9 synthetic ones: average
- * 0.28, worst 1.20 (a 500 px giraffe with fine fur), single pixels up to about 20 on sharp edges.
+ * ({@link Interpolation}). Measured on 42 real photos (352 px to 2560 px; 6 of them re-encoded as WebP) plus
+ * 9 synthetic ones: average 0.4, worst 1.20 (a 500 px giraffe with fine fur), single pixels up to about 20
+ * on sharp edges.
  *
  * <p>The live part needs a Python 3 with Pillow and NumPy (Debian's python3-pil); without one it is
  * skipped with the reason printed. Set GENBENCH_PARITY_PHOTOS to a folder of real photos to include them.
