@@ -191,7 +191,14 @@ public final class BatchLoader implements AutoCloseable {
         this.ringSize = (int) Math.min(settings.buffers(), fit);
         this.arena = Arena.ofShared();
         this.free = new ArrayBlockingQueue<>(ringSize);
-        MemorySegment block = arena.allocate(bytesPerBatch * ringSize, 64);
+        MemorySegment block;
+        try {
+            block = arena.allocate(bytesPerBatch * ringSize, 64);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            arena.close();
+            throw new UserError("Cannot allocate " + bytesPerBatch * ringSize + " bytes of off-heap batch buffers: "
+                    + e.getMessage() + "; lower the batch size or the loader memory ceiling.", e);
+        }
         for (int k = 0; k < ringSize; k++) {
             free.add(new Slot(this, block.asSlice(k * bytesPerBatch, bytesPerBatch), bytesPerCrop, maxCrops,
                     settings.batchSize(), settings.layout(), pipeline.inputWidth(), pipeline.inputHeight()));

@@ -279,6 +279,25 @@ class BatchLoaderTest {
     }
 
     @Test
+    void withoutDeterministicAugmentationsRerunsDiffer() {
+        MemorySource source = new MemorySource(12, Set.of());
+        LoaderSettings random = settings(2, 4).withDeterministicAugmentations(false);
+        Map<Long, byte[]> first;
+        Map<Long, byte[]> second;
+        try (BatchLoader loader = new BatchLoader(source, pipeline(EvaluationCropping.RESIZE),
+                AugmentationSeeds.evaluation(4321), null, random)) {
+            first = load(loader);
+        }
+        try (BatchLoader loader = new BatchLoader(source, pipeline(EvaluationCropping.RESIZE),
+                AugmentationSeeds.evaluation(4321), null, random)) {
+            second = load(loader);
+        }
+        long differing = first.keySet().stream().filter(j -> !java.util.Arrays.equals(first.get(j), second.get(j))).count();
+        // Each image is distorted with probability ≈ 0.8 per run; 12 images all matching twice is ~1e-8 likely.
+        assertTrue(differing > 0, "fresh randomness on every access");
+    }
+
+    @Test
     void batchIsUnusableAfterClose() {
         MemorySource source = new MemorySource(2, Set.of());
         try (BatchLoader loader = new BatchLoader(source, pipeline(EvaluationCropping.RESIZE),
