@@ -5,13 +5,20 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Throughput of the image stages on a folder of photos, for {@code genbench bench} and the side-by-side
- * runner in {@code bench/}. Warm-up images are processed first and excluded from every number.
+ * runner in {@code bench/}. Warm-up images are processed first and excluded from every number; a short
+ * single-threaded replay afterwards says where the time goes, step by step.
  *
  * <p>Stages:
  * <ul>
@@ -45,11 +52,23 @@ public final class ImageBench {
      * @param heapUsedMb Java heap in use at the end
      */
     public record Result(double imagesPerSecond, double batchMsP50, double batchMsP95, long images, double seconds,
-            double peakRssMb, double heapUsedMb) {
+            double peakRssMb, double heapUsedMb, Map<String, Double> msPerImageByStep) {
+        public Result {
+            msPerImageByStep = Collections.unmodifiableMap(new LinkedHashMap<>(msPerImageByStep));
+        }
+
+        Result withSteps(Map<String, Double> steps) {
+            return new Result(imagesPerSecond, batchMsP50, batchMsP95, images, seconds, peakRssMb, heapUsedMb, steps);
+        }
+
         public String toJson() {
+            StringBuilder steps = new StringBuilder();
+            msPerImageByStep.forEach((k, v) -> steps.append(steps.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "\"%s\": %.3f", k, v)));
             return String.format(Locale.ROOT, "{\"images_per_s\": %.2f, \"batch_ms_p50\": %.2f, \"batch_ms_p95\": %.2f,"
-                    + " \"images\": %d, \"seconds\": %.3f, \"peak_rss_mb\": %.1f, \"heap_used_mb\": %.1f}",
-                    imagesPerSecond, batchMsP50, batchMsP95, images, seconds, peakRssMb, heapUsedMb);
+                    + " \"images\": %d, \"seconds\": %.3f, \"peak_rss_mb\": %.1f, \"heap_used_mb\": %.1f,"
+                    + " \"where_time_goes_ms_per_image\": {%s}}",
+                    imagesPerSecond, batchMsP50, batchMsP95, images, seconds, peakRssMb, heapUsedMb, steps);
         }
     }
 
@@ -57,13 +76,70 @@ public final class ImageBench {
         FolderSource source = FolderSource.of(s.photos(), s.warmupImages() + s.images());
         long[] warm = range(0, s.warmupImages());
         long[] timed = range(s.warmupImages(), s.warmupImages() + s.images());
-        return switch (s.stage()) {
+        Result r = switch (s.stage()) {
             case DECODE -> runDecode(source, s, warm, timed);
             case PREPROCESS -> {
                 runLoader(source, s, warm);
                 yield runLoader(source, s, timed);
             }
         };
+        return r.withSteps(profile(source, s.stage(), Arrays.copyOf(timed, Math.min(timed.length, PROFILED_IMAGES))));
+    }
+
+    private static final int PROFILED_IMAGES = 64;
+
+    /**
+     * Where time goes: after the timed run, one thread replays up to 64 of the timed images step by step
+     * (same seeds as the loader) and reports mean milliseconds per image for each step. A step with a
+     * probability costs its full price only when applied, so these are averages over the draws.
+     */
+    static Map<String, Double> profile(FolderSource source, Stage stage, long[] indices) {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        if (indices.length == 0) {
+            return ms;
+        }
+        ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULT);
+        EvaluationPipeline pipeline = EvaluationPipeline.benchmarkDefaults();
+        List<ImageOp> steps = MandatoryPreprocessing.evaluation(pipeline.maximumProcessingSize()).steps();
+        TensorWriter writer = new TensorWriter(TensorLayout.NCHW, TensorType.FLOAT32, Normalization.CLIP);
+        AugmentationSeeds seeds = AugmentationSeeds.evaluation(4321);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dst = arena.allocate(writer.bytesPerImage(pipeline.inputWidth(), pipeline.inputHeight()));
+            for (long j : indices) {
+                long t0 = System.nanoTime();
+                SampleSource.EncodedSample e = source.read(j);
+                long t1 = System.nanoTime();
+                Mat image = decoder.decode(e.bytes(), e.id());
+                long t2 = System.nanoTime();
+                ms.merge("read", (t1 - t0) / 1e6, Double::sum);
+                ms.merge("decode", (t2 - t1) / 1e6, Double::sum);
+                if (stage == Stage.DECODE) {
+                    image.close();
+                    continue;
+                }
+                SeededRng rng = new SeededRng(seeds.seedOfDatasetIndex(j));
+                for (int k = 0; k < steps.size(); k++) {
+                    long a = System.nanoTime();
+                    Mat next = steps.get(k).apply(image, rng);
+                    if (next != image) {
+                        image.close();
+                        image = next;
+                    }
+                    ms.merge(k + " " + steps.get(k).getClass().getSimpleName(), (System.nanoTime() - a) / 1e6, Double::sum);
+                }
+                long a = System.nanoTime();
+                List<Mat> crops = pipeline.crops(image);
+                long b = System.nanoTime();
+                writer.write(crops.get(0), dst);
+                long c = System.nanoTime();
+                ms.merge("crop/resize", (b - a) / 1e6, Double::sum);
+                ms.merge("normalise", (c - b) / 1e6, Double::sum);
+                crops.forEach(Mat::close);
+                image.close();
+            }
+        }
+        ms.replaceAll((k, v) -> v / indices.length);
+        return ms;
     }
 
     private static Result runLoader(FolderSource source, Settings s, long[] indices) {
@@ -97,7 +173,8 @@ public final class ImageBench {
         long start = System.nanoTime();
         decodeAll(source, decoder, timed, s.threads());
         long elapsed = System.nanoTime() - start;
-        return result(timed.length, elapsed, new double[] {elapsed / 1e6});
+        // No batches here: report no batch times rather than the whole run as one.
+        return result(timed.length, elapsed, new double[0]);
     }
 
     private static void decodeAll(FolderSource source, ImageDecoder decoder, long[] indices, int threads) {
@@ -131,7 +208,7 @@ public final class ImageBench {
         double seconds = nanos / 1e9;
         Runtime rt = Runtime.getRuntime();
         return new Result(images / seconds, percentile(sorted, 0.50), percentile(sorted, 0.95), images, seconds,
-                peakRssMb(), (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+                peakRssMb(), (rt.totalMemory() - rt.freeMemory()) / 1048576.0, Map.of());
     }
 
     private static double percentile(double[] sorted, double q) {

@@ -27,6 +27,8 @@ class ImageBenchTest {
             assertEquals(9, r.images(), stage.toString());
             assertTrue(r.imagesPerSecond() > 0);
             assertTrue(r.toJson().contains("\"images_per_s\""));
+            assertTrue(r.msPerImageByStep().containsKey("decode"), r.msPerImageByStep().toString());
+            assertEquals(stage == ImageBench.Stage.PREPROCESS, r.msPerImageByStep().containsKey("normalise"));
         }
         assertEquals(3, FolderSource.of(dir, 0).distinctFiles());
         assertEquals(10, FolderSource.of(dir, 10).size());
