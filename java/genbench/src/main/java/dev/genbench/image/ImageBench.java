@@ -211,6 +211,33 @@ public final class ImageBench {
                 peakRssMb(), (rt.totalMemory() - rt.freeMemory()) / 1048576.0, Map.of());
     }
 
+    /**
+     * The machine a result was measured on: CPU model, cores, OS, JVM and OpenCV versions, and the load
+     * average when asked (other work on the machine skews every number).
+     */
+    public static Map<String, String> machineSummary() {
+        Map<String, String> m = new LinkedHashMap<>();
+        String cpu = "unknown";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).strip();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: reported as unknown
+        }
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        m.put("cpu", cpu);
+        m.put("cores", Integer.toString(os.getAvailableProcessors()));
+        m.put("os", os.getName() + " " + os.getVersion() + " " + os.getArch());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        m.put("opencv", org.bytedeco.opencv.global.opencv_core.CV_VERSION());
+        m.put("load_average", String.format(Locale.ROOT, "%.2f", os.getSystemLoadAverage()));
+        return m;
+    }
+
     private static double percentile(double[] sorted, double q) {
         if (sorted.length == 0) {
             return 0;
@@ -268,10 +295,12 @@ public final class ImageBench {
             throw new UserError("--photos DIR is required: a folder of .jpg/.png/.webp photos.");
         }
         Result r = run(new Settings(stage, photos, threads, batch, warmup, images));
-        System.out.println(r.toJson());
+        StringBuilder machine = new StringBuilder();
+        machineSummary().forEach((k, v) -> machine.append(machine.isEmpty() ? "" : ", ")
+                .append('"').append(k).append("\": \"").append(v.replace("\"", "'")).append('"'));
+        String json = r.toJson();
+        System.out.println(json.substring(0, json.length() - 1) + ", \"machine\": {" + machine + "}}");
         System.out.flush();
-        // Report the JVM's own view too, for "where time goes" when run by hand.
-        System.err.printf(Locale.ROOT, "%s: %.1f images/s on %d threads (%s, %d cores)%n", stage, r.imagesPerSecond(),
-                threads, System.getProperty("java.vm.version"), ManagementFactory.getOperatingSystemMXBean().getAvailableProcessors());
+        System.err.printf(Locale.ROOT, "%s: %.1f images/s on %d threads%n", stage, r.imagesPerSecond(), threads);
     }
 }
