@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -24,13 +25,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <ul>
  *   <li>{@code decode}: read + decode to RGB, one image at a time per worker;</li>
  *   <li>{@code preprocess}: read + decode + evaluation mandatory preprocessing (max size 1080) + resize to
- *       224 + CLIP normalisation into float32 NCHW batches, through {@link BatchLoader}.</li>
+ *       224 + CLIP normalisation into float32 NCHW batches, through {@link BatchLoader};</li>
+ *   <li>{@code train}: the same with the training chain instead: RandomCropIfLarge(1080), the baseline
+ *       augmentations, rotation, flip, resize to 224 (no peer yet).</li>
  * </ul>
  */
 public final class ImageBench {
     private ImageBench() {}
 
-    public enum Stage { DECODE, PREPROCESS }
+    public enum Stage { DECODE, PREPROCESS, TRAIN }
 
     /**
      * @param stage what to time
@@ -78,7 +81,7 @@ public final class ImageBench {
         long[] timed = range(s.warmupImages(), s.warmupImages() + s.images());
         Result r = switch (s.stage()) {
             case DECODE -> runDecode(source, s, warm, timed);
-            case PREPROCESS -> {
+            case PREPROCESS, TRAIN -> {
                 runLoader(source, s, warm);
                 yield runLoader(source, s, timed);
             }
@@ -87,6 +90,10 @@ public final class ImageBench {
     }
 
     private static final int PROFILED_IMAGES = 64;
+
+    private static TrainingPipeline trainingPipeline() {
+        return new TrainingPipeline(OptionalInt.of(1080), TrainingAugmentations.BASELINE, TrainingCropping.RESIZE, 224, 224);
+    }
 
     /**
      * Where time goes: after the timed run, one thread replays up to 64 of the timed images step by step
@@ -100,7 +107,13 @@ public final class ImageBench {
         }
         ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULT);
         EvaluationPipeline pipeline = EvaluationPipeline.benchmarkDefaults();
-        List<ImageOp> steps = MandatoryPreprocessing.evaluation(pipeline.maximumProcessingSize()).steps();
+        List<ImageOp> steps = new java.util.ArrayList<>();
+        if (stage == Stage.TRAIN) {
+            steps.addAll(trainingPipeline().deterministicPart().steps());
+            steps.addAll(TrainingAugmentations.nonDeterministicSteps());
+        } else {
+            steps.addAll(MandatoryPreprocessing.evaluation(pipeline.maximumProcessingSize()).steps());
+        }
         TensorWriter writer = new TensorWriter(TensorLayout.NCHW, TensorType.FLOAT32, Normalization.CLIP);
         AugmentationSeeds seeds = AugmentationSeeds.evaluation(4321);
         try (Arena arena = Arena.ofConfined()) {
@@ -147,7 +160,7 @@ public final class ImageBench {
             return null;
         }
         LoaderSettings settings = LoaderSettings.defaults(s.batchSize()).withWorkers(s.threads());
-        EvaluationPipeline pipeline = EvaluationPipeline.benchmarkDefaults();
+        ItemPipeline pipeline = s.stage() == Stage.TRAIN ? trainingPipeline() : EvaluationPipeline.benchmarkDefaults();
         int batches = (indices.length + s.batchSize() - 1) / s.batchSize();
         double[] gapsMs = new double[batches];
         long start = System.nanoTime();
@@ -266,7 +279,7 @@ public final class ImageBench {
     }
 
     /**
-     * {@code ImageBench --stage decode|preprocess --photos DIR [--threads T] [--batch B] [--warmup W]
+     * {@code ImageBench --stage decode|preprocess|train --photos DIR [--threads T] [--batch B] [--warmup W]
      * [--images N]}; prints one JSON object. Harness entry for bench/run_image_bench.py until the CLI's
      * {@code genbench bench} wraps {@link #run}.
      */

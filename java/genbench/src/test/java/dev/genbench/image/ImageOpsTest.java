@@ -297,15 +297,23 @@ class ImageOpsTest {
 
     @Test
     void hueShiftRotatesPrimaryColours() {
-        // Red shifted by +1/3 turn (120°) becomes green; a zero shift keeps the colour.
+        // Red shifted by +1/3 turn (120°) becomes green; a zero shift keeps the colour. The hue circle has
+        // 256 steps, so 1/3 turn is 85 steps = 119.5°, which leaves a trace of red (255·0.5/60 ≈ 2).
         try (Mat red = TestImages.flat(4, 4, 255, 0, 0); Mat green = ColorJitter.adjustHue(red, 1.0 / 3);
                 Mat same = ColorJitter.adjustHue(red, 0.0)) {
-            assertEquals(0, TestImages.pixel(green, 0, 0, 0), 1);
+            assertEquals(0, TestImages.pixel(green, 0, 0, 0), 3);
             assertEquals(255, TestImages.pixel(green, 0, 0, 1), 1);
+            assertEquals(0, TestImages.pixel(green, 0, 0, 2), 1);
             assertEquals(255, TestImages.pixel(same, 0, 0, 0), 1);
         }
         try (Mat red = TestImages.flat(4, 4, 255, 0, 0); Mat wrapped = ColorJitter.adjustHue(red, -1.0 / 3)) {
             assertEquals(255, TestImages.pixel(wrapped, 0, 0, 2), 1); // −120° wraps to blue
+            assertEquals(0, TestImages.pixel(wrapped, 0, 0, 1), 3);
+        }
+        // Greys have no hue: any shift leaves them unchanged.
+        try (Mat grey = TestImages.flat(4, 4, 90, 90, 90); Mat out = ColorJitter.adjustHue(grey, 0.07)) {
+            assertEquals(90, TestImages.pixel(out, 1, 1, 0));
+            assertEquals(90, TestImages.pixel(out, 1, 1, 2));
         }
     }
 
