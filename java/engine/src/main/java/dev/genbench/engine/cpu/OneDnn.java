@@ -108,7 +108,7 @@ final class OneDnn implements AutoCloseable {
             primitive p = primitives.get(key);
             if (p == null) {
                 p = new matmul(new matmul.primitive_desc(eng, ad, bd, cd));
-                scope.detach(p);
+                keep(p);
                 primitives.put(key, p);
             }
             IntMemoryMap args = new IntMemoryMap();
@@ -169,7 +169,7 @@ final class OneDnn implements AutoCloseable {
                     primitive p = primitives.get(key);
                     if (p == null) {
                         p = new convolution_forward(forwardPd(d, bias));
-                        scope.detach(p);
+                        keep(p);
                         primitives.put(key, p);
                     }
                     IntMemoryMap args = new IntMemoryMap();
@@ -193,7 +193,7 @@ final class OneDnn implements AutoCloseable {
                         p = new convolution_backward_data(new convolution_backward_data.primitive_desc(eng,
                                 org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct, d.src(), d.weights(), d.dst(),
                                 d.strides(), d.dilates(), d.padL(), d.padR(), forwardPd(d, false)));
-                        scope.detach(p);
+                        keep(p);
                         primitives.put(key, p);
                     }
                     IntMemoryMap args = new IntMemoryMap();
@@ -214,7 +214,7 @@ final class OneDnn implements AutoCloseable {
                         p = new convolution_backward_weights(new convolution_backward_weights.primitive_desc(eng,
                                 org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct, d.src(), d.weights(), d.dst(),
                                 d.strides(), d.dilates(), d.padL(), d.padR(), forwardPd(d, false)));
-                        scope.detach(p);
+                        keep(p);
                         primitives.put(key, p);
                     }
                     IntMemoryMap args = new IntMemoryMap();
@@ -229,13 +229,22 @@ final class OneDnn implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a primitive made inside a PointerScope alive past the scope. JavaCPP's
+     * PointerScope.detach did not stop the scope from freeing it (measured with 1.5.13); an extra
+     * reference does, and {@link #close()} drops it.
+     */
+    private static void keep(primitive p) {
+        p.retainReference();
+    }
+
     private static String key(Attrs.Conv a, Shape x, Shape w, Shape y) {
         return x + "" + w + y + Arrays.toString(a.strides()) + Arrays.toString(a.pads()) + Arrays.toString(a.dilations()) + a.groups();
     }
 
     @Override
     public synchronized void close() {
-        primitives.values().forEach(Pointer::close);
+        primitives.values().forEach(Pointer::releaseReference);
         primitives.clear();
         strm.close();
         eng.close();
