@@ -92,4 +92,16 @@ public sealed interface Attrs {
 
     /** BCE with logits: mean over elements, or no reduction. */
     record Bce(boolean mean) implements Attrs {}
+
+    /**
+     * One SGD update with torch's semantics; {@code first} marks the step that initialises the
+     * momentum buffer to the gradient (torch clones d_p there, without dampening).
+     */
+    record SgdStep(double lr, double momentum, double dampening, boolean nesterov, double weightDecay, boolean first) implements Attrs {}
+
+    /**
+     * One Adam/AdamW update with torch's semantics at 1-based step {@code step}; {@code decoupled}
+     * selects AdamW's weight decay (param *= 1 - lr * wd) over Adam's L2 term (grad += wd * param).
+     */
+    record AdamStep(double lr, double beta1, double beta2, double epsilon, double weightDecay, boolean decoupled, long step) implements Attrs {}
 }

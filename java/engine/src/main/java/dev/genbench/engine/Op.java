@@ -27,5 +27,8 @@ public enum Op {
     // kernels used by backward rules only
     ACT_GRAD, REDUCE_MAX_GRAD, SLICE_GRAD, GATHER_GRAD,
     CONV2D_DATA_GRAD, CONV2D_WEIGHTS_GRAD, MAX_POOL_GRAD, AVG_POOL_GRAD,
-    BATCH_NORM_GRAD, LAYER_NORM_GRAD
+    BATCH_NORM_GRAD, LAYER_NORM_GRAD,
+
+    // in-place optimizer updates (no gradient): fused so a CUDA backend runs each as one kernel
+    SGD_STEP, ADAM_STEP
 }

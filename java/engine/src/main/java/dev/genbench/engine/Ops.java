@@ -64,6 +64,26 @@ public final class Ops {
         dst.backend().run(new Launch(Op.ADD, Attrs.NONE, List.of(dst.view(), src.view()), List.of(dst.view())));
     }
 
+    /** dst *= factor in place; never recorded. For gradient clipping. */
+    public static void scaleInto(Tensor dst, double factor) {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor f = scalar(dst, factor);
+            dst.backend().run(new Launch(Op.MUL, Attrs.NONE, List.of(dst.view(), f.view()), List.of(dst.view())));
+        }
+    }
+
+    /** Runs an in-place kernel (optimizer updates) on the operands' backend; never recorded. */
+    public static void runInPlace(Op op, Attrs attrs, Tensor... operands) {
+        List<TensorView> views = new ArrayList<>();
+        for (Tensor t : operands) {
+            if (t.backend() != operands[0].backend()) {
+                throw new IllegalArgumentException(op + ": '" + t.name() + "' is on another backend than '" + operands[0].name() + "'");
+            }
+            views.add(t.view());
+        }
+        operands[0].backend().run(new Launch(op, attrs, views, List.of()));
+    }
+
     private static DType floatType(Op op, Tensor t) {
         if (!t.dtype().isComputeFloat()) {
             throw new IllegalArgumentException(op + " computes in FP32 or FP64; '" + t.name() + "' is " + t.dtype() + " (cast it first)");
@@ -223,7 +243,7 @@ public final class Ops {
     }
 
     /** Sums {@code g} down to {@code shape} (undoing a broadcast); returns {@code g} itself when nothing to sum. */
-    static Tensor sumTo(Tensor g, Shape shape) {
+    public static Tensor sumTo(Tensor g, Shape shape) {
         if (g.shape().equals(shape)) {
             return g;
         }

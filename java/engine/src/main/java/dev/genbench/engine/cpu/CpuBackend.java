@@ -133,6 +133,8 @@ public final class CpuBackend implements Backend {
             }
             case MAX_POOL, AVG_POOL, MAX_POOL_GRAD, AVG_POOL_GRAD -> Reference.pool(l);
             case BATCH_NORM, BATCH_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD -> Normalisation.run(l);
+            case SGD_STEP -> OptimizerKernels.sgd(l);
+            case ADAM_STEP -> OptimizerKernels.adam(l);
         }
     }
 
