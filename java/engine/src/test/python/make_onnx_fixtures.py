@@ -13,6 +13,12 @@ with the input, the labels, the parameters and buffers as torch holds them, and:
   tiny_vit  patch embedding by Conv, class token (expand + concat), positional embedding,
             LayerNorm, single-head attention (MatMul, Softmax, Transpose), GELU MLP (Erf), class
             token taken with a Gather, LayerNorm, Linear head (opset 17: LayerNormalization)
+  tiny_resnet   torchvision's own BasicBlock: a ResNet stem (conv, BN, ReLU, 3x3/2 max pool), one
+                block at stride 1 and one at stride 2 with a 1x1 conv + BN downsample, adaptive
+                average pool, torch.flatten, Linear (opset 13, training-mode export)
+  tiny_mobilenet  torchvision's own InvertedResidual (expand 1x1, depthwise 3x3, ReLU6, project,
+                residual when shapes allow) behind a stride-2 stem, 1x1 conv to the last width,
+                pool, Dropout(0.0) and Linear, as torchvision's MobileNetV2 is built
 
 Run from the repository root:
   /usr/bin/python3 java/engine/src/test/python/make_onnx_fixtures.py
@@ -76,6 +82,52 @@ class TinyVit(torch.nn.Module):
         return self.head(self.norm(x)[:, 0])
 
 
+class TinyResNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        from torchvision.models.resnet import BasicBlock
+        self.conv1 = torch.nn.Conv2d(3, 8, 3, stride=1, padding=1, bias=False)
+        self.bn1 = torch.nn.BatchNorm2d(8)
+        self.maxpool = torch.nn.MaxPool2d(3, 2, 1)
+        self.layer1 = BasicBlock(8, 8)
+        down = torch.nn.Sequential(torch.nn.Conv2d(8, 16, 1, stride=2, bias=False), torch.nn.BatchNorm2d(16))
+        self.layer2 = BasicBlock(8, 16, stride=2, downsample=down)
+        self.avgpool = torch.nn.AdaptiveAvgPool2d(1)
+        self.fc = torch.nn.Linear(16, 1)
+
+    def forward(self, x):
+        x = self.maxpool(torch.relu(self.bn1(self.conv1(x))))
+        x = self.layer2(self.layer1(x))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+class TinyMobileNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        from torchvision.models.mobilenetv2 import InvertedResidual
+        self.stem = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, 2, 1, bias=False), torch.nn.BatchNorm2d(8), torch.nn.ReLU6())
+        self.block1 = InvertedResidual(8, 8, 1, 2)
+        self.block2 = InvertedResidual(8, 16, 2, 3)
+        self.last = torch.nn.Sequential(torch.nn.Conv2d(16, 24, 1, bias=False), torch.nn.BatchNorm2d(24), torch.nn.ReLU6())
+        self.classifier = torch.nn.Sequential(torch.nn.Dropout(0.0), torch.nn.Linear(24, 1))
+
+    def forward(self, x):
+        x = self.last(self.block2(self.block1(self.stem(x))))
+        x = torch.nn.functional.adaptive_avg_pool2d(x, (1, 1))
+        return self.classifier(torch.flatten(x, 1))
+
+
+def randomise_batch_norm(model):
+    # Fresh BN layers hold mean 0 / var 1 / weight 1 / bias 0, which would hide mistakes.
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+
+
 def make(name, model, x, opset):
     y = torch.tensor([1.0, 0.0])
     model.train()
@@ -117,4 +169,12 @@ if __name__ == "__main__":
     make("tiny_cnn", cnn, torch.randn(2, 3, 8, 8), 13)
     torch.manual_seed(1)
     make("tiny_vit", TinyVit(), torch.randn(2, 3, 8, 8), 17)
+    torch.manual_seed(2)
+    resnet = TinyResNet()
+    randomise_batch_norm(resnet)
+    make("tiny_resnet", resnet, torch.randn(2, 3, 16, 16), 13)
+    torch.manual_seed(3)
+    mobilenet = TinyMobileNet()
+    randomise_batch_norm(mobilenet)
+    make("tiny_mobilenet", mobilenet, torch.randn(2, 3, 16, 16), 13)
     print("wrote ONNX fixtures to", os.path.normpath(OUT))

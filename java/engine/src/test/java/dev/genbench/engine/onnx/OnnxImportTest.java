@@ -63,6 +63,16 @@ class OnnxImportTest {
         checkAgainstTorch("tiny_vit");
     }
 
+    @Test
+    void tinyResNetFromTorchvisionBlocksMatchesTorch() throws Exception {
+        checkAgainstTorch("tiny_resnet");
+    }
+
+    @Test
+    void tinyMobileNetFromTorchvisionBlocksMatchesTorch() throws Exception {
+        checkAgainstTorch("tiny_mobilenet");
+    }
+
     private static void checkAgainstTorch(String name) throws Exception {
         Fixture f = Fixture.load(name + ".txt");
         try (TrainableGraph g = OnnxImporter.load(resource(name + ".onnx"), cpu); TensorScope s = TensorScope.open()) {
