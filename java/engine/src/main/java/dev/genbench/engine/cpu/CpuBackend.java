@@ -12,7 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The CPU backend. Convolution and matmul go to oneDNN ({@link OneDnn}) unless the backend is the
+ * The CPU backend. Convolution, matmul, pooling and batch norm (forward and backward) go to
+ * oneDNN ({@link OneDnn}) for FP32 unless the backend is the
  * plain-Java reference ({@link #reference()}), which computes every op with readable scalar loops
  * and is what the oneDNN paths are checked against. Other ops run as Java loops on the shared pool
  * ({@link Parallel}).
@@ -131,8 +132,28 @@ public final class CpuBackend implements Backend {
                     oneDnn().conv(l);
                 }
             }
-            case MAX_POOL, AVG_POOL, MAX_POOL_GRAD, AVG_POOL_GRAD -> Reference.pool(l);
-            case BATCH_NORM, BATCH_NORM_GRAD, LAYER_NORM, LAYER_NORM_GRAD -> Normalisation.run(l);
+            case MAX_POOL, AVG_POOL, MAX_POOL_GRAD, AVG_POOL_GRAD -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Reference.pool(l);
+                } else {
+                    oneDnn().pool(l);
+                }
+            }
+            case BATCH_NORM -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Normalisation.run(l);
+                } else {
+                    oneDnn().batchNorm(l);
+                }
+            }
+            case BATCH_NORM_GRAD -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Normalisation.run(l);
+                } else {
+                    oneDnn().batchNormGrad(l);
+                }
+            }
+            case LAYER_NORM, LAYER_NORM_GRAD -> Normalisation.run(l);
             case SGD_STEP -> OptimizerKernels.sgd(l);
             case ADAM_STEP -> OptimizerKernels.adam(l);
         }

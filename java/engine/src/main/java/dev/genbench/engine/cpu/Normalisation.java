@@ -24,7 +24,10 @@ final class Normalisation {
     }
 
     /**
-     * Inputs x [N, C, ...], scale, bias, runningMean, runningVar (all [C]); outputs y, mean, invstd.
+     * Inputs x [N, C, ...], scale, bias, runningMean, runningVar (all [C]); outputs y, mean, var
+     * (the statistics used: the batch's, with biased variance, in training; the running ones in
+     * eval). Mean and variance rather than 1/std are saved because that is what oneDNN's
+     * backward takes, so both paths share one contract.
      * Training uses the batch's biased variance to normalise and, as torch does, updates the
      * running variance with the unbiased one: running = (1 - momentum) * running + momentum * batch.
      * The running statistics are updated IN PLACE in inputs 3 and 4. Eval mode normalises with the
@@ -44,7 +47,7 @@ final class Normalisation {
         MemorySegment rv = CpuBackend.seg(l.in(4));
         MemorySegment ys = CpuBackend.seg(l.out(0));
         MemorySegment ms = CpuBackend.seg(l.out(1));
-        MemorySegment is = CpuBackend.seg(l.out(2));
+        MemorySegment vs = CpuBackend.seg(l.out(2));
         DType t = x.dtype();
         Parallel.range(c, 1, (from, to) -> {
             for (long ch = from; ch < to; ch++) {
@@ -85,13 +88,13 @@ final class Normalisation {
                     }
                 }
                 Mem.set(ms, t, ch, mean);
-                Mem.set(is, t, ch, invstd);
+                Mem.set(vs, t, ch, var);
             }
         });
     }
 
     /**
-     * Inputs x, g, scale, mean, invstd; outputs gx, gscale, gbias. In training mode the statistics
+     * Inputs x, g, scale, mean, var (as the forward saved them); outputs gx, gscale, gbias. In training mode the statistics
      * depend on x, which adds the two mean terms; in eval mode they are constants.
      */
     private static void batchNormGrad(Launch l) {
@@ -105,7 +108,7 @@ final class Normalisation {
         MemorySegment gs = CpuBackend.seg(l.in(1));
         MemorySegment sc = CpuBackend.seg(l.in(2));
         MemorySegment ms = CpuBackend.seg(l.in(3));
-        MemorySegment is = CpuBackend.seg(l.in(4));
+        MemorySegment vs = CpuBackend.seg(l.in(4));
         MemorySegment gx = CpuBackend.seg(l.out(0));
         MemorySegment gsc = CpuBackend.seg(l.out(1));
         MemorySegment gb = CpuBackend.seg(l.out(2));
@@ -113,7 +116,7 @@ final class Normalisation {
         Parallel.range(c, 1, (from, to) -> {
             for (long ch = from; ch < to; ch++) {
                 double mean = Mem.get(ms, t, ch);
-                double invstd = Mem.get(is, t, ch);
+                double invstd = 1 / Math.sqrt(Mem.get(vs, t, ch) + a.epsilon());
                 double gamma = Mem.get(sc, t, ch);
                 double sumG = 0;
                 double sumGx = 0;

@@ -11,6 +11,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.batch_normalization_backward;
+import org.bytedeco.dnnl.batch_normalization_forward;
+import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
@@ -29,6 +33,13 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
 /**
  * oneDNN (through the Bytedeco {@code dnnl} preset) for FP32 matmul and 2-d convolution forward,
@@ -61,11 +72,14 @@ final class OneDnn implements AutoCloseable {
                 return false;
             }
         }
-        if (l.op() == Op.MATMUL) {
-            int rank = Math.max(l.in(0).shape().rank(), l.in(1).shape().rank());
-            return rank >= 2 && rank <= 5;
-        }
-        return l.in(0).shape().rank() == 4;
+        return switch (l.op()) {
+            case MATMUL -> {
+                int rank = Math.max(l.in(0).shape().rank(), l.in(1).shape().rank());
+                yield rank >= 2 && rank <= 5;
+            }
+            case BATCH_NORM, BATCH_NORM_GRAD -> l.in(0).shape().rank() >= 2 && l.in(0).shape().rank() <= 5;
+            default -> l.in(0).shape().rank() == 4;
+        };
     }
 
     private static memory.format_tag plainTag(int rank) {
@@ -238,6 +252,178 @@ final class OneDnn implements AutoCloseable {
         p.retainReference();
     }
 
+    // ------------------------------------------------------------------ batch normalisation
+
+    private static final int SCALE_SHIFT = org.bytedeco.dnnl.global.dnnl.normalization_flags.use_scale.value
+            | org.bytedeco.dnnl.global.dnnl.normalization_flags.use_shift.value;
+    private static final int GLOBAL_STATS = org.bytedeco.dnnl.global.dnnl.normalization_flags.use_global_stats.value;
+
+    private batch_normalization_forward.primitive_desc bnForwardPd(memory.desc d, Attrs.BatchNorm a) {
+        int flags = SCALE_SHIFT | (a.training() ? 0 : GLOBAL_STATS);
+        return new batch_normalization_forward.primitive_desc(eng, org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training.value,
+                d, d, (float) a.epsilon(), flags);
+    }
+
+    /**
+     * Batch norm with the same contract as {@link Normalisation}: outputs y, mean, variance (the
+     * statistics used). In training oneDNN computes the batch statistics and we then move the
+     * running ones (C values, cheap in Java) as torch does, with the unbiased variance.
+     */
+    synchronized void batchNorm(Launch l) {
+        Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
+        Shape xs = l.in(0).shape();
+        try (PointerScope scope = new PointerScope()) {
+            memory.desc d = desc(xs.longDims());
+            memory.desc c = desc2(xs.dim(1));
+            String key = "bn" + xs + a;
+            primitive p = primitives.get(key);
+            if (p == null) {
+                p = new batch_normalization_forward(bnForwardPd(d, a));
+                keep(p);
+                primitives.put(key, p);
+            }
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(DNNL_ARG_SRC, wrap(d, l.in(0)));
+            args.put(DNNL_ARG_DST, wrap(d, l.out(0)));
+            args.put(DNNL_ARG_SCALE, wrap(c, l.in(1)));
+            args.put(DNNL_ARG_SHIFT, wrap(c, l.in(2)));
+            // In training the statistics are outputs written into our saved mean/var; in eval the
+            // running statistics are inputs, and the saved outputs are copies of them.
+            args.put(DNNL_ARG_MEAN, wrap(c, a.training() ? l.out(1) : l.in(3)));
+            args.put(DNNL_ARG_VARIANCE, wrap(c, a.training() ? l.out(2) : l.in(4)));
+            p.execute(strm, args);
+            strm._wait();
+        }
+        MemorySegment mean = CpuBackend.seg(l.out(1));
+        MemorySegment var = CpuBackend.seg(l.out(2));
+        MemorySegment rm = CpuBackend.seg(l.in(3));
+        MemorySegment rv = CpuBackend.seg(l.in(4));
+        if (a.training()) {
+            long count = xs.elementCount() / xs.dim(1);
+            double unbias = count > 1 ? (double) count / (count - 1) : 1;
+            double m = a.momentum();
+            for (int ch = 0; ch < xs.dim(1); ch++) {
+                rm.setAtIndex(Mem.F32, ch, (float) ((1 - m) * rm.getAtIndex(Mem.F32, ch) + m * mean.getAtIndex(Mem.F32, ch)));
+                rv.setAtIndex(Mem.F32, ch, (float) ((1 - m) * rv.getAtIndex(Mem.F32, ch) + m * var.getAtIndex(Mem.F32, ch) * unbias));
+            }
+        } else {
+            MemorySegment.copy(rm, 0, mean, 0, mean.byteSize());
+            MemorySegment.copy(rv, 0, var, 0, var.byteSize());
+        }
+    }
+
+    /** Inputs x, g, scale, mean, var; outputs gx, gscale, gbias. */
+    synchronized void batchNormGrad(Launch l) {
+        Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
+        Shape xs = l.in(0).shape();
+        try (PointerScope scope = new PointerScope()) {
+            memory.desc d = desc(xs.longDims());
+            memory.desc c = desc2(xs.dim(1));
+            String key = "bnBwd" + xs + a;
+            primitive p = primitives.get(key);
+            if (p == null) {
+                int flags = SCALE_SHIFT | (a.training() ? 0 : GLOBAL_STATS);
+                p = new batch_normalization_backward(new batch_normalization_backward.primitive_desc(eng,
+                        org.bytedeco.dnnl.global.dnnl.prop_kind.backward.value, d, d, d, (float) a.epsilon(), flags, bnForwardPd(d, a)));
+                keep(p);
+                primitives.put(key, p);
+            }
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(DNNL_ARG_SRC, wrap(d, l.in(0)));
+            args.put(DNNL_ARG_DIFF_DST, wrap(d, l.in(1)));
+            args.put(DNNL_ARG_SCALE, wrap(c, l.in(2)));
+            args.put(DNNL_ARG_MEAN, wrap(c, l.in(3)));
+            args.put(DNNL_ARG_VARIANCE, wrap(c, l.in(4)));
+            args.put(DNNL_ARG_DIFF_SRC, wrap(d, l.out(0)));
+            args.put(DNNL_ARG_DIFF_SCALE, wrap(c, l.out(1)));
+            args.put(DNNL_ARG_DIFF_SHIFT, wrap(c, l.out(2)));
+            p.execute(strm, args);
+            strm._wait();
+        }
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    /** Cached pooling primitives of one shape; max pooling's backward also keeps its workspace. */
+    private record PoolPrims(primitive forward, primitive trainingForward, primitive backward, memory workspace, memory scratchDst) {}
+
+    private final Map<String, PoolPrims> pools = new HashMap<>();
+
+    private PoolPrims poolPrims(boolean max, Attrs.Pool p, Shape x, Shape y) {
+        String key = (max ? "max" : "avg") + x + y + Arrays.toString(p.kernel()) + Arrays.toString(p.strides()) + Arrays.toString(p.pads()) + p.countIncludePad();
+        PoolPrims cached = pools.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        var alg = max ? org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max
+                : p.countIncludePad() ? org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_include_padding
+                : org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_exclude_padding;
+        memory.desc src = desc(x.longDims());
+        memory.desc dst = desc(y.longDims());
+        long[] strides = {p.strides()[0], p.strides()[1]};
+        long[] kernel = {p.kernel()[0], p.kernel()[1]};
+        long[] dil = {0, 0};
+        long[] padL = {p.pads()[0], p.pads()[1]};
+        long[] padR = {p.pads()[2], p.pads()[3]};
+        var inferencePd = new pooling_forward.primitive_desc(eng, org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference, alg, src, dst, strides, kernel, dil, padL, padR);
+        var trainingPd = new pooling_forward.primitive_desc(eng, org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training, alg, src, dst, strides, kernel, dil, padL, padR);
+        var backwardPd = new pooling_backward.primitive_desc(eng, alg, src, dst, strides, kernel, dil, padL, padR, trainingPd);
+        primitive fwd = new pooling_forward(inferencePd);
+        primitive trainFwd = new pooling_forward(trainingPd);
+        primitive bwd = new pooling_backward(backwardPd);
+        memory ws = max ? new memory(trainingPd.workspace_desc(), eng) : null;
+        memory scratch = max ? new memory(dst, eng) : null;
+        for (Pointer ptr : new Pointer[] {fwd, trainFwd, bwd, ws, scratch}) {
+            if (ptr != null) {
+                ptr.retainReference();
+            }
+        }
+        PoolPrims made = new PoolPrims(fwd, trainFwd, bwd, ws, scratch);
+        pools.put(key, made);
+        return made;
+    }
+
+    /**
+     * Pooling forward, and backward for both kinds. oneDNN's max-pooling backward reads the
+     * forward's workspace (the argmax), and our MAX_POOL_GRAD gets x, not a workspace, so it reruns
+     * the training forward into a cached scratch output first: pooling is cheap next to the
+     * convolutions around it, and the op contract stays backend-independent.
+     */
+    synchronized void pool(Launch l) {
+        boolean grad = l.op() == Op.MAX_POOL_GRAD || l.op() == Op.AVG_POOL_GRAD;
+        boolean max = l.op() == Op.MAX_POOL || l.op() == Op.MAX_POOL_GRAD;
+        Attrs.Pool p = grad ? ((Attrs.PoolGrad) l.attrs()).pool() : (Attrs.Pool) l.attrs();
+        Shape x = l.in(0).shape();
+        Shape y = grad ? l.in(1).shape() : l.out(0).shape();
+        try (PointerScope scope = new PointerScope()) {
+            PoolPrims prims = poolPrims(max, p, x, y);
+            memory.desc src = desc(x.longDims());
+            memory.desc dst = desc(y.longDims());
+            if (!grad) {
+                IntMemoryMap args = new IntMemoryMap();
+                args.put(DNNL_ARG_SRC, wrap(src, l.in(0)));
+                args.put(DNNL_ARG_DST, wrap(dst, l.out(0)));
+                prims.forward().execute(strm, args);
+            } else {
+                if (max) {
+                    IntMemoryMap fwd = new IntMemoryMap();
+                    fwd.put(DNNL_ARG_SRC, wrap(src, l.in(0)));
+                    fwd.put(DNNL_ARG_DST, prims.scratchDst());
+                    fwd.put(DNNL_ARG_WORKSPACE, prims.workspace());
+                    prims.trainingForward().execute(strm, fwd);
+                }
+                IntMemoryMap args = new IntMemoryMap();
+                args.put(DNNL_ARG_DIFF_DST, wrap(dst, l.in(1)));
+                args.put(DNNL_ARG_DIFF_SRC, wrap(src, l.out(0)));
+                if (max) {
+                    args.put(DNNL_ARG_WORKSPACE, prims.workspace());
+                }
+                prims.backward().execute(strm, args);
+            }
+            strm._wait();
+        }
+    }
+
     private static String key(Attrs.Conv a, Shape x, Shape w, Shape y) {
         return x + "" + w + y + Arrays.toString(a.strides()) + Arrays.toString(a.pads()) + Arrays.toString(a.dilations()) + a.groups();
     }
@@ -246,6 +432,14 @@ final class OneDnn implements AutoCloseable {
     public synchronized void close() {
         primitives.values().forEach(Pointer::releaseReference);
         primitives.clear();
+        for (PoolPrims p : pools.values()) {
+            for (Pointer ptr : new Pointer[] {p.forward(), p.trainingForward(), p.backward(), p.workspace(), p.scratchDst()}) {
+                if (ptr != null) {
+                    ptr.releaseReference();
+                }
+            }
+        }
+        pools.clear();
         strm.close();
         eng.close();
     }
