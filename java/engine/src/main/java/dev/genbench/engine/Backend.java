@@ -1,0 +1,44 @@
+package dev.genbench.engine;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The narrow boundary between the engine and a device: allocate, free, copy in, copy out, run.
+ * The CPU backend implements it with oneDNN and Java; a CUDA backend will implement the same five
+ * verbs with device memory and streams. Nothing above this interface touches device memory.
+ *
+ * <p>Execution may be asynchronous: {@link #run} may return before the kernel finished, and
+ * {@link #copyOut} and {@link #synchronize} are the points where the caller sees results. The CPU
+ * backend is synchronous. Implementations must be safe for use from several threads for
+ * allocation; {@code run} calls on one backend are serialised by the caller (one training step
+ * at a time per thread).
+ *
+ * <p>Closing a backend frees every buffer it still holds (pooled ones included); tensors that
+ * still point into it must not be used afterwards.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for messages, e.g. {@code "cpu"}. */
+    String name();
+
+    /** A buffer for {@code elements} values of {@code dtype}, filled with zeros. */
+    DeviceBuffer allocate(DType dtype, long elements);
+
+    /** Returns a buffer to the backend; the buffer must not be used afterwards. */
+    void free(DeviceBuffer buffer);
+
+    /** Copies {@code host} (exactly {@code dst.byteSize()} bytes, native byte order) into {@code dst}. */
+    void copyIn(DeviceBuffer dst, MemorySegment host);
+
+    /** Copies {@code src} into {@code host} (at least {@code src.byteSize()} bytes), waiting for pending work. */
+    void copyOut(DeviceBuffer src, MemorySegment host);
+
+    /** Runs one kernel; an op the backend cannot run fails with a message naming it. */
+    void run(Launch launch);
+
+    /** Waits until every launched kernel has finished. */
+    void synchronize();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,199 @@
+package dev.genbench.engine.cpu;
+
+import dev.genbench.engine.Backend;
+import dev.genbench.engine.DType;
+import dev.genbench.engine.DeviceBuffer;
+import dev.genbench.engine.Launch;
+import dev.genbench.engine.Op;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The CPU backend. Convolution, matmul, pooling and batch norm (forward and backward) go to
+ * oneDNN ({@link OneDnn}) for FP32 unless the backend is the
+ * plain-Java reference ({@link #reference()}), which computes every op with readable scalar loops
+ * and is what the oneDNN paths are checked against. Other ops run as Java loops on the shared pool
+ * ({@link Parallel}).
+ *
+ * <p>Memory: buffers come from a pool of blocks kept by exact byte size and never unmapped until
+ * {@link #close()}, because touching fresh pages costs far more than the kernels on the machines
+ * we measured (research/ENGINE-ONEDNN.md, "the big gotcha"). Allocation and free are thread-safe;
+ * kernels run on the caller's thread (with the pool's help) and synchronously.
+ */
+public final class CpuBackend implements Backend {
+
+    private final boolean reference;
+    private final Arena arena = Arena.ofShared();
+    private final Map<Long, ArrayDeque<MemorySegment>> pool = new HashMap<>();
+    private OneDnn oneDnn;
+    private boolean closed;
+
+    private CpuBackend(boolean reference) {
+        this.reference = reference;
+    }
+
+    /** The fast CPU backend: oneDNN for convolution and matmul. */
+    public static CpuBackend create() {
+        return new CpuBackend(false);
+    }
+
+    /** The scalar plain-Java reference for every op; slow, for tests and parity checks. */
+    public static CpuBackend reference() {
+        return new CpuBackend(true);
+    }
+
+    public boolean isReference() {
+        return reference;
+    }
+
+    @Override
+    public String name() {
+        return reference ? "cpu-reference" : "cpu";
+    }
+
+    @Override
+    public synchronized DeviceBuffer allocate(DType dtype, long elements) {
+        ensureOpen();
+        long bytes = Math.max(1, elements) * dtype.byteSize();
+        ArrayDeque<MemorySegment> free = pool.get(bytes);
+        MemorySegment seg = free == null ? null : free.poll();
+        if (seg == null) {
+            seg = arena.allocate(bytes, 64);
+        } else {
+            seg.fill((byte) 0);
+        }
+        return new CpuBuffer(this, seg, elements * dtype.byteSize());
+    }
+
+    @Override
+    public synchronized void free(DeviceBuffer buffer) {
+        if (closed) {
+            return;
+        }
+        CpuBuffer b = own(buffer);
+        pool.computeIfAbsent(b.block().byteSize(), k -> new ArrayDeque<>()).push(b.block());
+    }
+
+    @Override
+    public void copyIn(DeviceBuffer dst, MemorySegment host) {
+        CpuBuffer b = own(dst);
+        if (host.byteSize() != b.byteSize()) {
+            throw new IllegalArgumentException("copyIn of " + host.byteSize() + " bytes into a buffer of " + b.byteSize() + " bytes");
+        }
+        MemorySegment.copy(host, 0, b.segment(), 0, b.byteSize());
+    }
+
+    @Override
+    public void copyOut(DeviceBuffer src, MemorySegment host) {
+        CpuBuffer b = own(src);
+        MemorySegment.copy(b.segment(), 0, host, 0, b.byteSize());
+    }
+
+    @Override
+    public void synchronize() {
+        // Kernels run synchronously on this backend.
+    }
+
+    @Override
+    public void run(Launch l) {
+        ensureOpen();
+        Op op = l.op();
+        switch (op) {
+            case ADD, SUB, MUL, DIV, POW -> Elementwise.binary(l);
+            case NEG, EXP, LOG, SQRT, RELU, CLIP, SIGMOID, TANH, ERF, GELU -> Elementwise.unary(l);
+            case CAST -> Elementwise.cast(l);
+            case ACT_GRAD -> Elementwise.actGrad(l);
+            case BCE_WITH_LOGITS -> Elementwise.bceWithLogits(l);
+            case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> Reductions.reduce(l);
+            case REDUCE_MAX_GRAD -> Reductions.reduceMaxGrad(l);
+            case SOFTMAX -> Reductions.softmax(l);
+            case RESHAPE -> Movement.copy(l);
+            case TRANSPOSE -> Movement.transpose(l);
+            case CONCAT -> Movement.concat(l);
+            case SLICE -> Movement.slice(l);
+            case SLICE_GRAD -> Movement.sliceGrad(l);
+            case GATHER -> Movement.gather(l);
+            case GATHER_GRAD -> Movement.gatherGrad(l);
+            case EXPAND -> Movement.expand(l);
+            case MATMUL -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Reference.matmul(l);
+                } else {
+                    oneDnn().matmul(l);
+                }
+            }
+            case CONV2D, CONV2D_DATA_GRAD, CONV2D_WEIGHTS_GRAD -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Reference.conv(l);
+                } else {
+                    oneDnn().conv(l);
+                }
+            }
+            case MAX_POOL, AVG_POOL, MAX_POOL_GRAD, AVG_POOL_GRAD -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Reference.pool(l);
+                } else {
+                    oneDnn().pool(l);
+                }
+            }
+            case BATCH_NORM -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Normalisation.run(l);
+                } else {
+                    oneDnn().batchNorm(l);
+                }
+            }
+            case BATCH_NORM_GRAD -> {
+                if (reference || !OneDnn.supports(l)) {
+                    Normalisation.run(l);
+                } else {
+                    oneDnn().batchNormGrad(l);
+                }
+            }
+            case LAYER_NORM, LAYER_NORM_GRAD -> Normalisation.run(l);
+            case SGD_STEP -> OptimizerKernels.sgd(l);
+            case ADAM_STEP -> OptimizerKernels.adam(l);
+        }
+    }
+
+    private synchronized OneDnn oneDnn() {
+        if (oneDnn == null) {
+            oneDnn = new OneDnn();
+        }
+        return oneDnn;
+    }
+
+    private CpuBuffer own(DeviceBuffer buffer) {
+        if (buffer instanceof CpuBuffer b && b.backend() == this) {
+            return b;
+        }
+        throw new IllegalArgumentException("buffer does not belong to backend " + name() + " (it belongs to " + buffer.backend().name() + "); copy it explicitly");
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("backend " + name() + " is closed");
+        }
+    }
+
+    /** Frees every pooled block and oneDNN's cached primitives; buffers still in use become invalid. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.clear();
+        if (oneDnn != null) {
+            oneDnn.close();
+        }
+        arena.close();
+    }
+
+    static MemorySegment seg(dev.genbench.engine.TensorView v) {
+        return ((CpuBuffer) v.buffer()).segment();
+    }
+}

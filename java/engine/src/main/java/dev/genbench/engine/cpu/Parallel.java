@@ -1,0 +1,72 @@
+package dev.genbench.engine.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * The one pool the CPU backend's Java kernels share, sized to the machine's cores. oneDNN runs
+ * its own OpenMP threads; the two never run at the same time because kernels run one by one.
+ * Thread-safe.
+ */
+public final class Parallel {
+
+    /** A body over the half-open range {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(long from, long to);
+    }
+
+    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+    private Parallel() {}
+
+    public static int threads() {
+        return POOL.getParallelism();
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} split into chunks of at least {@code grain} items,
+     * on all cores; small ranges run on the calling thread to skip the hand-off.
+     */
+    public static void range(long n, long grain, Range body) {
+        if (n <= 0) {
+            return;
+        }
+        long g = Math.max(1, grain);
+        int threads = POOL.getParallelism();
+        if (n <= g || threads == 1 || (Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == POOL)) {
+            body.run(0, n);
+            return;
+        }
+        long chunks = Math.min((n + g - 1) / g, threads * 4L);
+        long size = (n + chunks - 1) / chunks;
+        POOL.invoke(new Split(body, 0, n, size));
+    }
+
+    private static final class Split extends RecursiveAction {
+        private final Range body;
+        private final long from;
+        private final long to;
+        private final long size;
+
+        Split(Range body, long from, long to, long size) {
+            this.body = body;
+            this.from = from;
+            this.to = to;
+            this.size = size;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from <= size) {
+                body.run(from, to);
+                return;
+            }
+            long mid = from + ((to - from) / size / 2) * size;
+            if (mid <= from) {
+                mid = from + size;
+            }
+            invokeAll(new Split(body, from, mid, size), new Split(body, mid, to, size));
+        }
+    }
+}

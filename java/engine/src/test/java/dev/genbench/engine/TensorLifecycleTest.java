@@ -1,0 +1,98 @@
+package dev.genbench.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.genbench.engine.cpu.CpuBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TensorLifecycleTest {
+
+    private static CpuBackend cpu;
+
+    @BeforeAll
+    static void open() {
+        cpu = CpuBackend.create();
+    }
+
+    @AfterAll
+    static void close() {
+        cpu.close();
+    }
+
+    @Test
+    void useAfterCloseThrowsNamingTheTensor() {
+        Tensor t = Tensor.zeros(cpu, DType.FP32, Shape.of(2, 3), "conv1.weight");
+        t.close();
+        t.close(); // closing twice is harmless
+        var e = assertThrows(IllegalStateException.class, t::toFloats);
+        assertTrue(e.getMessage().contains("conv1.weight"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Ops.relu(t));
+    }
+
+    @Test
+    void scopeClosesWhatItCreatedAndKeepMovesOut() {
+        Tensor kept;
+        Tensor inner;
+        Tensor outerOwned;
+        try (TensorScope outer = TensorScope.open()) {
+            outerOwned = Tensor.of(cpu, Shape.of(2), 1, 2);
+            try (TensorScope s = TensorScope.open()) {
+                inner = Ops.add(outerOwned, outerOwned);
+                kept = s.keep(Ops.mul(outerOwned, outerOwned));
+            }
+            assertTrue(inner.isClosed());
+            assertFalse(kept.isClosed());
+            assertArrayEquals(new float[] {1, 4}, kept.toFloats());
+        }
+        assertTrue(kept.isClosed(), "kept tensor moved to the outer scope and closed with it");
+        assertTrue(outerOwned.isClosed());
+    }
+
+    @Test
+    void tensorsMadeOutsideAnyScopeBelongToTheCaller() {
+        Tensor t = Tensor.of(cpu, Shape.of(1), 5);
+        try (TensorScope s = TensorScope.open()) {
+            assertEquals(0, s.size());
+        }
+        assertFalse(t.isClosed());
+        t.close();
+    }
+
+    @Test
+    void operandsOnDifferentBackendsAreRefused() {
+        try (CpuBackend other = CpuBackend.reference(); TensorScope s = TensorScope.open()) {
+            Tensor a = Tensor.of(cpu, Shape.of(1), 1);
+            Tensor b = Tensor.of(other, Shape.of(1), 1);
+            var e = assertThrows(IllegalArgumentException.class, () -> Ops.add(a, b));
+            assertTrue(e.getMessage().contains("copy it explicitly"), e.getMessage());
+        }
+    }
+
+    @Test
+    void halfPrecisionStorageRoundTripsThroughCasts() {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor x = Tensor.of(cpu, Shape.of(4), 1.0f, -2.5f, 3.140625f, 65504f);
+            assertArrayEquals(new float[] {1.0f, -2.5f, 3.140625f, 65504f}, Ops.cast(Ops.cast(x, DType.FP16), DType.FP32).toFloats());
+            // bfloat16 keeps 8 bits of mantissa: 3.140625 is exact, 1.00390625 rounds to even (1.0).
+            Tensor y = Tensor.of(cpu, Shape.of(3), 3.140625f, 1.00390625f, -7f);
+            assertArrayEquals(new float[] {3.140625f, 1.0f, -7f}, Ops.cast(Ops.cast(y, DType.BF16), DType.FP32).toFloats());
+            var e = assertThrows(IllegalArgumentException.class, () -> Ops.relu(Ops.cast(y, DType.BF16)));
+            assertTrue(e.getMessage().contains("cast it first"), e.getMessage());
+        }
+    }
+
+    @Test
+    void poolReusesFreedMemoryZeroed() {
+        Tensor a = Tensor.of(cpu, Shape.of(8), 1, 2, 3, 4, 5, 6, 7, 8);
+        a.close();
+        Tensor b = Tensor.zeros(cpu, DType.FP32, Shape.of(8), null);
+        assertArrayEquals(new float[8], b.toFloats());
+        b.close();
+    }
+}
