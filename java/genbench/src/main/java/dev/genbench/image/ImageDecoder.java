@@ -22,7 +22,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>How each case lines up with PIL (each is pinned by {@code ImageDecoderTest}):
  * <ul>
- *   <li>EXIF orientation: {@code imdecode} applies it by default (no {@code IMREAD_IGNORE_ORIENTATION}),
+ *   <li>EXIF orientation (JPEG, and PNG eXIf / WebP EXIF too): {@code imdecode} applies it by default (no {@code IMREAD_IGNORE_ORIENTATION}),
  *       which is what {@code exif_transpose} does; all eight orientations map the same way.</li>
  *   <li>Alpha (RGBA, LA, palette with tRNS): PIL's RGB conversion drops alpha without compositing on a
  *       background, and so does OpenCV's colour decode.</li>

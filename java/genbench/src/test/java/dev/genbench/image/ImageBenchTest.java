@@ -11,11 +11,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bench harness runs both stages end to end on a tiny folder (numbers are not checked, only sanity). */
+/** The bench harness runs every stage end to end on a tiny folder (numbers are not checked, only sanity). */
 class ImageBenchTest {
 
     @Test
-    void bothStagesProcessTheRequestedNumberOfImages(@TempDir Path dir) throws Exception {
+    void everyStageProcessesTheRequestedNumberOfImages(@TempDir Path dir) throws Exception {
         for (int i = 0; i < 3; i++) {
             try (Mat img = TestImages.gradient(300 + 50 * i, 200)) {
                 Files.write(dir.resolve("p" + i + (i == 1 ? ".png" : ".jpg")), TestImages.encode(img, i == 1 ? ".png" : ".jpg"));
@@ -28,7 +28,7 @@ class ImageBenchTest {
             assertTrue(r.imagesPerSecond() > 0);
             assertTrue(r.toJson().contains("\"images_per_s\""));
             assertTrue(r.msPerImageByStep().containsKey("decode"), r.msPerImageByStep().toString());
-            assertEquals(stage == ImageBench.Stage.PREPROCESS, r.msPerImageByStep().containsKey("normalise"));
+            assertEquals(stage != ImageBench.Stage.DECODE, r.msPerImageByStep().containsKey("normalise"));
         }
         assertEquals(3, FolderSource.of(dir, 0).distinctFiles());
         assertEquals(10, FolderSource.of(dir, 10).size());

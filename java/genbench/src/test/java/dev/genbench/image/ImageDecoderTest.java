@@ -27,7 +27,7 @@ class ImageDecoderTest {
     @CsvSource({
         // Exact where both sides run the same codec path; CMYK differs by PIL's and OpenCV's K rounding.
         "plain.jpg, 0", "exif3.jpg, 0", "exif5.jpg, 0", "exif6.jpg, 0", "exif8.jpg, 0", "cmyk.jpg, 1",
-        "gray.jpg, 0", "gray16.png, 0", "rgba.png, 0", "palette.png, 0", "palette_trns.png, 0",
+        "gray.jpg, 0", "gray16.png, 0", "exif6.png, 0", "exif6.webp, 0", "rgba.png, 0", "palette.png, 0", "palette_trns.png, 0",
         "gray_alpha.png, 0", "plain.png, 0", "lossy.webp, 0", "lossless.webp, 0", "rgba.webp, 0",
         "one_pixel.png, 0"
     })

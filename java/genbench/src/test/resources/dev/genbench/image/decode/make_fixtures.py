@@ -37,13 +37,16 @@ im.convert("P", palette=Image.ADAPTIVE, colors=16).save("palette.png")
 im.convert("P", palette=Image.ADAPTIVE, colors=16).save("palette_trns.png", transparency=3)
 im.convert("LA").save("gray_alpha.png")
 im.save("plain.png")
+# PIL's exif_transpose also honours EXIF in PNG (eXIf chunk) and WebP; so must we.
+im.save("exif6.png", exif=exif_with(6))
+im.save("exif6.webp", lossless=True, exif=exif_with(6))
 im.save("lossy.webp", quality=80)
 im.save("lossless.webp", lossless=True)
 Image.fromarray(np.concatenate([base, alpha], axis=-1), "RGBA").save("rgba.webp", lossless=True)
 Image.fromarray(base[:1, :1]).save("one_pixel.png")
 
 names = ["plain.jpg", "exif3.jpg", "exif5.jpg", "exif6.jpg", "exif8.jpg", "cmyk.jpg", "gray.jpg",
-         "gray16.png", "rgba.png", "palette.png", "palette_trns.png", "gray_alpha.png", "plain.png",
+         "gray16.png", "exif6.png", "exif6.webp", "rgba.png", "palette.png", "palette_trns.png", "gray_alpha.png", "plain.png",
          "lossy.webp", "lossless.webp", "rgba.webp", "one_pixel.png"]
 with open("manifest.tsv", "w") as manifest:
     for name in names:
