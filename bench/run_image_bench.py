@@ -2,7 +2,7 @@
 """Runs genbench's image stages and the PIL + torchvision peer side by side, on the same photos, with the
 same number of workers and batch size, alternating runs so both see the same machine conditions.
 
-Usage (from the repository root, after ./mvnw -q package -pl java/genbench -am -DskipTests):
+Usage (from the repository root; ./genbench builds the project on first use):
     /usr/bin/python3 bench/run_image_bench.py --photos DIR [--stage preprocess] [--threads 2] [--runs 5]
         [--batch 32] [--warmup 42] [--images 210]
 
@@ -26,13 +26,7 @@ TABLE_END = "<!-- results-table:end -->"
 
 
 def java_command(args):
-    java_home = subprocess.run([os.path.join(ROOT, "genbench"), "--print-java-home"], check=True,
-                               capture_output=True, text=True).stdout.strip()
-    target = os.path.join(ROOT, "java", "genbench", "target")
-    with open(os.path.join(target, "classpath.txt")) as f:
-        classpath = os.path.join(target, "classes") + os.pathsep + f.read().strip()
-    return [os.path.join(java_home, "bin", "java"), "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-            "dev.genbench.image.ImageBench"] + common_args(args)
+    return [os.path.join(ROOT, "genbench"), "bench"] + common_args(args)
 
 
 def peer_command(args):

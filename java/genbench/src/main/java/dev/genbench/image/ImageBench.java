@@ -278,42 +278,12 @@ public final class ImageBench {
         return r;
     }
 
-    /**
-     * {@code ImageBench --stage decode|preprocess|train --photos DIR [--threads T] [--batch B] [--warmup W]
-     * [--images N]}; prints one JSON object. Harness entry for bench/run_image_bench.py until the CLI's
-     * {@code genbench bench} wraps {@link #run}.
-     */
-    public static void main(String[] args) {
-        Stage stage = Stage.PREPROCESS;
-        Path photos = null;
-        int threads = LoaderSettings.allCores();
-        int batch = 32;
-        int warmup = 64;
-        int images = 256;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--stage" -> stage = Stage.valueOf(value.toUpperCase(Locale.ROOT));
-                case "--photos" -> photos = Path.of(value);
-                case "--threads" -> threads = Integer.parseInt(value);
-                case "--batch" -> batch = Integer.parseInt(value);
-                case "--warmup" -> warmup = Integer.parseInt(value);
-                case "--images" -> images = Integer.parseInt(value);
-                default -> throw new UserError("Unknown bench option " + args[i]
-                        + "; expected --stage, --photos, --threads, --batch, --warmup, --images.");
-            }
-            i++;
-        }
-        if (photos == null) {
-            throw new UserError("--photos DIR is required: a folder of .jpg/.png/.webp photos.");
-        }
-        Result r = run(new Settings(stage, photos, threads, batch, warmup, images));
+    /** The result as one JSON object with the machine summary, as {@code genbench bench} prints it. */
+    public static String json(Result r) {
         StringBuilder machine = new StringBuilder();
         machineSummary().forEach((k, v) -> machine.append(machine.isEmpty() ? "" : ", ")
                 .append('"').append(k).append("\": \"").append(v.replace("\"", "'")).append('"'));
         String json = r.toJson();
-        System.out.println(json.substring(0, json.length() - 1) + ", \"machine\": {" + machine + "}}");
-        System.out.flush();
-        System.err.printf(Locale.ROOT, "%s: %.1f images/s on %d threads%n", stage, r.imagesPerSecond(), threads);
+        return json.substring(0, json.length() - 1) + ", \"machine\": {" + machine + "}}";
     }
 }

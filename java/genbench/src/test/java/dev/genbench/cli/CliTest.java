@@ -198,4 +198,21 @@ class CliTest {
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("does not exist"), missing.err());
     }
+
+    @Test
+    void benchMeasuresAStageAndPrintsOneJsonObject() throws IOException {
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        try (var images = Files.list(Path.of("src/test/resources/dev/genbench/image/decode"))) {
+            for (Path p : images.filter(p -> p.toString().endsWith(".jpg")).limit(3).toList()) {
+                Files.copy(p, photos.resolve(p.getFileName()));
+            }
+        }
+        Run r = run("bench", "--stage", "decode", "--photos", photos.toString(), "--threads", "1", "--images", "6",
+                "--warmup", "2", "--batch", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(6, json.get("images").asInt());
+        assertTrue(json.get("images_per_s").asDouble() > 0);
+        assertTrue(json.has("machine"));
+    }
 }

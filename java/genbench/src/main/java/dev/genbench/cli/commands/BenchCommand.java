@@ -1,0 +1,62 @@
+package dev.genbench.cli.commands;
+
+import dev.genbench.console.Log;
+import dev.genbench.image.ImageBench;
+import dev.genbench.image.LoaderSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code genbench bench}: measures one stage of the pipeline and prints one JSON object (images/s, batch
+ * latency percentiles, time per step, peak memory, the machine). {@code bench/run_image_bench.py} runs it
+ * side by side with the PIL + torchvision peer and records both in {@code bench/results/}.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure a stage of the pipeline on a folder of photos and print one JSON object: images/s, batch p50/p95,",
+            "milliseconds per image for each step, peak memory and a summary of the machine.",
+            "Stages: decode (decode only), preprocess (decode + mandatory evaluation preprocessing + resize + normalise",
+            "into batches), train (decode + training preprocessing and augmentations into batches)."
+        },
+        footer = {"", "Side by side with the PIL + torchvision peer, alternating runs:",
+            "  /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage preprocess --threads 2 --runs 5"})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--stage", defaultValue = "preprocess", description = "decode, preprocess or train (default: ${DEFAULT-VALUE}).")
+    ImageBench.Stage stage;
+
+    @Option(names = "--photos", required = true, paramLabel = "DIR", description = "A folder of .jpg/.png/.webp photos.")
+    Path photos;
+
+    @Option(names = "--threads", description = "Loader workers (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--warmup", defaultValue = "64", description = "Images processed before timing starts (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--images", defaultValue = "256", description = "Images timed; photos are reused in turn (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        int workers = threads != null ? threads : LoaderSettings.allCores();
+        var result = ImageBench.run(new ImageBench.Settings(stage, photos, workers, batch, warmup, images));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(ImageBench.json(result));
+        out.flush();
+        Log.info("%s: %.1f images/s on %d workers", stage.name().toLowerCase(java.util.Locale.ROOT), result.imagesPerSecond(), workers);
+        return 0;
+    }
+}
