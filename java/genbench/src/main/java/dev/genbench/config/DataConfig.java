@@ -3,6 +3,9 @@ package dev.genbench.config;
 /**
  * {@code data}: the benchmark pipeline (the original's {@code AIGenBenchPipeline}, SPEC §10.2). Batch
  * sizes are global per accumulation step (SPEC §12 item 5).
+ *
+ * @param onBadImage {@code fail} (stop, naming the image) or {@code skip} (leave it out, counted and
+ *     warned); genbench's addition
  */
 @ClassPaths({"lightning_data_modules.AIGenBenchPipeline", "lightning_data_modules.ai_genbench_pipeline.AIGenBenchPipeline",
         "AIGenBenchPipeline"})
@@ -18,7 +21,8 @@ public record DataConfig(
         @Default("1") int augmentationFactor,
         @Default("4321") long augmentationsBaseSeed,
         @Nullable Integer maximumProcessingSize,
-        @Default("false") boolean moveDataToLocalStorage) implements Component {
+        @Default("false") boolean moveDataToLocalStorage,
+        @Default("fail") OnBadImage onBadImage) implements Component {
 
     public DataConfig {
         if (trainBatchSize < 1 || evalBatchSize < 1) {

@@ -1,5 +1,7 @@
 package dev.genbench.image;
 
+import dev.genbench.config.OnBadImage;
+
 import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import java.lang.foreign.Arena;

@@ -1,5 +1,7 @@
 package dev.genbench.image;
 
+import dev.genbench.config.ModelConfig.TrainingCropping;
+
 import dev.genbench.console.UserError;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,7 @@
 package dev.genbench.image;
 
+import dev.genbench.config.OnBadImage;
+
 /**
  * How a {@link BatchLoader} runs.
  *

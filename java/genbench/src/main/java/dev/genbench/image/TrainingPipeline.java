@@ -1,5 +1,7 @@
 package dev.genbench.image;
 
+import dev.genbench.config.ModelConfig.TrainingCropping;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;

@@ -21,3 +21,6 @@
  * the protocol.
  */
 package dev.genbench.image;
+
+import dev.genbench.config.ModelConfig.TrainingCropping;
+import dev.genbench.config.ModelConfig.EvaluationCropping;

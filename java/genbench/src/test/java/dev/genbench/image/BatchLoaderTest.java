@@ -1,5 +1,9 @@
 package dev.genbench.image;
 
+import dev.genbench.config.ModelConfig.TrainingCropping;
+import dev.genbench.config.ModelConfig.EvaluationCropping;
+import dev.genbench.config.OnBadImage;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
