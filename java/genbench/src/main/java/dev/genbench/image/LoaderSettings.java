@@ -76,6 +76,11 @@ public record LoaderSettings(int workers, int batchSize, int buffers, boolean ke
                 newType, normalization, decodeLimits, deterministicAugmentations);
     }
 
+    public LoaderSettings withNormalization(Normalization newNormalization) {
+        return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
+                newNormalization, decodeLimits, deterministicAugmentations);
+    }
+
     public LoaderSettings withDeterministicAugmentations(boolean deterministic) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
                 normalization, decodeLimits, deterministic);

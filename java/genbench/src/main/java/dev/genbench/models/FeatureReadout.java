@@ -1,5 +1,6 @@
 package dev.genbench.models;
 
+import dev.genbench.image.TensorLayout;
 import java.nio.FloatBuffer;
 
 /**
@@ -23,7 +24,7 @@ final class FeatureReadout {
             }
             return;
         }
-        boolean nchw = f.layout() == ModelCard.Layout.NCHW;
+        boolean nchw = f.layout() == TensorLayout.NCHW;
         int channels = f.width();
         int spatial = 1;
         for (int i = nchw ? 2 : 1; i < (nchw ? shape.length : shape.length - 1); i++) {

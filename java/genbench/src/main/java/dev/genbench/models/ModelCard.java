@@ -4,7 +4,8 @@ import dev.genbench.config.ConfigBinder;
 import dev.genbench.config.Default;
 import dev.genbench.config.Nullable;
 import dev.genbench.config.Yaml;
-import dev.genbench.config.YamlEnum;
+import dev.genbench.image.Normalization;
+import dev.genbench.image.TensorLayout;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -62,7 +63,7 @@ public record ModelCard(
      */
     public record Input(
             List<Integer> size,
-            @Default("NCHW") Layout layout,
+            @Default("NCHW") TensorLayout layout,
             @Default("unit") PixelRange range,
             @Default("[0.48145466, 0.4578275, 0.40821073]") List<Double> mean,
             @Default("[0.26862954, 0.26130258, 0.27577711]") List<Double> std,
@@ -81,6 +82,13 @@ public record ModelCard(
             return size.get(0);
         }
 
+        /** The loader's normalisation: (pixel/255 − mean)/std for {@code unit}, (pixel − mean)/std for {@code byte}. */
+        public Normalization normalization() {
+            double scale = range == PixelRange.BYTE ? 255.0 : 1.0;
+            return new Normalization(mean.get(0) / scale, mean.get(1) / scale, mean.get(2) / scale,
+                    std.get(0) / scale, std.get(1) / scale, std.get(2) / scale);
+        }
+
         public int width() {
             return size.get(1);
         }
@@ -92,7 +100,7 @@ public record ModelCard(
      * @param layout the output's layout when pooled over space (NCHW or NHWC)
      * @param width channels of the output (its last dimension when not pooled)
      */
-    public record FeatureOutput(String output, @Default("none") Pooling pooling, @Default("NCHW") Layout layout, int width) {
+    public record FeatureOutput(String output, @Default("none") Pooling pooling, @Default("NCHW") TensorLayout layout, int width) {
 
         public FeatureOutput {
             if (width < 1) {
@@ -102,16 +110,6 @@ public record ModelCard(
 
         public int pooledWidth() {
             return pooling == Pooling.MEAN_AND_MEAN_SQUARE ? 2 * width : width;
-        }
-    }
-
-    /** Tensor layouts, spelt in capitals as everyone writes them. */
-    public enum Layout implements YamlEnum {
-        NCHW, NHWC;
-
-        @Override
-        public String yaml() {
-            return name();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.genbench.models;
 
+import dev.genbench.image.TensorLayout;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -94,7 +95,7 @@ public final class OrtBackbone implements AutoCloseable {
             long[] shape = ((TensorInfo) info.getInfo()).getShape();
             outputShapes.put(f.output(), shape);
             long channels = f.pooling() == ModelCard.Pooling.NONE ? product(shape, 1)
-                    : shape[f.layout() == ModelCard.Layout.NCHW ? 1 : shape.length - 1];
+                    : shape[f.layout() == TensorLayout.NCHW ? 1 : shape.length - 1];
             if (channels > 0 && channels != f.width()) {
                 throw new UserError("model card '" + card.name() + "' says output '" + f.output() + "' has width " + f.width()
                         + " but the graph gives " + channels + "; fix features[].width in the card");
@@ -118,7 +119,7 @@ public final class OrtBackbone implements AutoCloseable {
      */
     public void run(FloatBuffer pixels, int batch, FloatBuffer features) {
         var in = card.input();
-        long[] shape = in.layout() == ModelCard.Layout.NCHW
+        long[] shape = in.layout() == TensorLayout.NCHW
                 ? new long[] {batch, 3, in.height(), in.width()}
                 : new long[] {batch, in.height(), in.width(), 3};
         int values = Math.toIntExact(batch * 3L * in.height() * in.width());

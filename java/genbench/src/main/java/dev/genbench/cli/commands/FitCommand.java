@@ -1,9 +1,11 @@
 package dev.genbench.cli.commands;
 
 import dev.genbench.cli.RunCommand;
+import dev.genbench.cli.Workspace;
 import dev.genbench.config.LoadedConfig;
 import dev.genbench.console.Log;
 import dev.genbench.train.ExperimentLayout;
+import dev.genbench.train.ProbeRun;
 import picocli.CommandLine.Command;
 
 /** {@code genbench fit}: trains the windows of an experiment one after another, resuming where it stopped. */
@@ -11,7 +13,8 @@ import picocli.CommandLine.Command;
         name = "fit",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a detector over the sliding windows (or the full training set), window after window.",
+            "Train a detector over the sliding windows (or the full training set), window after window, validating",
+            "each window and printing per-window AUROC and the average next-period AUROC at the end.",
             "Re-running the same command with --experiment_info.experiment_id ID resumes where it stopped."
         },
         footer = {
@@ -21,21 +24,19 @@ import picocli.CommandLine.Command;
             "",
             "Example:",
             "  genbench fit --config configs/benchmark_pipelines/base_benchmark_sliding_windows.yaml \\",
-            "               --config configs/RN50_clip/RN50_clip_tune_resize.yaml --config local_config.yaml \\",
+            "               --config configs/RN50_clip/RN50_clip_probe_resize.yaml --config local_config.yaml \\",
             "               --trainer.max_epochs=2 --experiment_info.experiment_id 7"
         })
 public final class FitCommand extends RunCommand {
 
     @Override
     protected int run(LoadedConfig loaded, ExperimentLayout layout) {
-        var window = layout.nextTrainingStep(loaded.config().experimentInfo().slidingWindowsDefinition().currentWindow());
-        if (window.resumeFrom().isPresent()) {
-            Log.info("window %d: resuming from %s", window.window(), window.resumeFrom().get());
-        } else if (window.baseWeights().isPresent()) {
-            Log.info("window %d: starting from the weights of %s", window.window(), window.baseWeights().get());
-        } else {
-            Log.info("window %d: starting from the pretrained backbone", window.window());
+        LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
+        try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(seeded.config()),
+                seeded.config().seedEverything().seed())) {
+            run.fit();
+            Log.info("%n%s", run.summary());
         }
-        throw notYetAvailable("training");
+        return 0;
     }
 }

@@ -1,0 +1,117 @@
+package dev.genbench.models;
+
+import dev.genbench.console.UserError;
+import dev.genbench.engine.Backend;
+import dev.genbench.engine.Ops;
+import dev.genbench.engine.Shape;
+import dev.genbench.engine.Tensor;
+import dev.genbench.engine.TensorScope;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The probe's trainable head: one linear layer from the backbone's features to one logit (SPEC §7.3),
+ * on the engine, so that probes and tuned models share one optimizer and one autodiff.
+ *
+ * <p>Parameters are named as the original's checkpoints name a torch {@code Linear}: {@code head.weight}
+ * of shape [1, D] and {@code head.bias} of shape [1]. Owns its parameter tensors; close it to free them.
+ * Not thread-safe.
+ */
+public final class LinearHead implements AutoCloseable {
+    public static final String WEIGHT = "head.weight";
+    public static final String BIAS = "head.bias";
+
+    private final int width;
+    private final Tensor weight;
+    private final Tensor bias;
+
+    private LinearHead(int width, Tensor weight, Tensor bias) {
+        this.width = width;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /**
+     * A fresh head with torch's default {@code Linear} initialisation: weight and bias uniform in
+     * ±1/√D (Kaiming-uniform with a = √5), drawn from {@code seed}.
+     */
+    public static LinearHead initialize(Backend backend, int width, long seed) {
+        var rng = new SplittableRandom(seed);
+        double bound = 1.0 / Math.sqrt(width);
+        float[] w = new float[width];
+        for (int i = 0; i < width; i++) {
+            w[i] = (float) rng.nextDouble(-bound, bound);
+        }
+        return of(backend, w, (float) rng.nextDouble(-bound, bound));
+    }
+
+    /** A head with given weights ({@code weight.length} is the feature width). */
+    public static LinearHead of(Backend backend, float[] weight, float bias) {
+        Tensor w = Tensor.unscoped(backend, dev.genbench.engine.DType.FP32, Shape.of(weight.length, 1), WEIGHT);
+        w.copyFrom(weight);
+        Tensor b = Tensor.unscoped(backend, dev.genbench.engine.DType.FP32, Shape.of(1), BIAS);
+        b.copyFrom(new float[] {bias});
+        w.requiresGrad(true);
+        b.requiresGrad(true);
+        return new LinearHead(weight.length, w, b);
+    }
+
+    /** A head from a checkpoint's state ({@link #state()}); errors name the tensor that does not fit. */
+    public static LinearHead fromState(Backend backend, Map<String, float[]> state, int width, String source) {
+        float[] w = state.get(WEIGHT);
+        float[] b = state.get(BIAS);
+        if (w == null || b == null) {
+            throw new UserError("checkpoint '" + source + "' has no " + WEIGHT + "/" + BIAS + "; it is not a probe checkpoint");
+        }
+        if (w.length != width || b.length != 1) {
+            throw new UserError("checkpoint '" + source + "' holds a head for " + w.length + " features but the backbone gives "
+                    + width + "; it was trained with another model card");
+        }
+        return of(backend, w, b[0]);
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public List<Tensor> parameters() {
+        return List.of(weight, bias);
+    }
+
+    /** Logits [B] of features [B, D]; recorded for backward when gradients are on. */
+    public Tensor logits(Tensor features) {
+        Tensor z = Ops.add(Ops.matmul(features, weight), bias);
+        return Ops.reshape(z, Shape.of(features.shape().dim(0)));
+    }
+
+    /**
+     * The logits of {@code rows} feature vectors, without recording a graph.
+     *
+     * @param features at least {@code rows × width} values, row-major
+     */
+    public float[] logitsNoGrad(Backend backend, float[] features, int rows) {
+        if (rows == 0) {
+            return new float[0];
+        }
+        float[] exact = features.length == rows * width ? features : java.util.Arrays.copyOf(features, rows * width);
+        try (var scope = TensorScope.open(); var ignored = dev.genbench.engine.GradMode.off()) {
+            return logits(Tensor.of(backend, Shape.of(rows, width), exact)).toFloats();
+        }
+    }
+
+    /** The parameters by name, as host arrays (weight row-major [1, D], as torch stores a Linear). */
+    public Map<String, float[]> state() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        out.put(WEIGHT, weight.toFloats());
+        out.put(BIAS, bias.toFloats());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        weight.close();
+        bias.close();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.genbench.train;
+
+import dev.genbench.config.GenbenchConfig;
+import dev.genbench.console.Log;
+import dev.genbench.console.Progress;
+import dev.genbench.image.AugmentationSeeds;
+import dev.genbench.image.Batch;
+import dev.genbench.image.BatchLoader;
+import dev.genbench.image.ItemPipeline;
+import dev.genbench.image.LoaderSettings;
+import dev.genbench.image.TensorType;
+import dev.genbench.models.FeatureCache;
+import dev.genbench.models.ModelCard;
+import dev.genbench.models.OrtBackbone;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Fills a feature cache for one list of samples: the loader decodes and preprocesses the images the
+ * cache does not hold yet, the backbone turns them into features, the cache keeps them. A second call
+ * with the same key finds every row filled and runs no backbone.
+ *
+ * <p>The cache key holds everything the features depend on: the dataset, the sample list (positions
+ * set the augmentation seeds, SPEC §5), the model card, the pipeline and its seeds. With
+ * {@code deterministic_augmentations} off the images are random on every access, so such features are
+ * cached once per key and reused, which the log says.
+ */
+final class ProbeFeatures {
+    private ProbeFeatures() {}
+
+    /** Where and for what one list's features are computed. */
+    record Job(String task, SplitSamples samples, ItemPipeline pipeline, AugmentationSeeds seeds, Map<String, Object> key) {}
+
+    static FeatureCache fill(Path cacheRoot, Job job, OrtBackbone backbone, GenbenchConfig config, FeatureCache.Shard shard) {
+        ModelCard card = backbone.card();
+        long rows = job.seeds().datasetSize(job.samples().size()) * job.pipeline().maxCrops();
+        Map<String, Object> key = new LinkedHashMap<>(job.key());
+        key.put("positions", Arrays.hashCode(job.samples().positions()));
+        key.put("samples", job.samples().size());
+        key.put("model_card", card.toString());
+        key.put("pipeline", job.pipeline().toString());
+        key.put("augmentation_factor", job.seeds().augmentationFactor());
+        key.put("augmentations_base_seed", job.seeds().baseSeed());
+        key.put("deterministic_augmentations", config.data().deterministicAugmentations());
+        var spec = new FeatureCache.Spec(rows, card.featureWidth(), FeatureCache.Precision.FP16, key);
+        FeatureCache cache = FeatureCache.open(cacheRoot, spec);
+        try {
+            long[] missing = cache.missingRows(shard);
+            if (missing.length == 0) {
+                Log.info("%s: all %d feature rows cached in %s", job.task(), rows, cache.folder());
+                return cache;
+            }
+            if (job.pipeline().maxCrops() != 1) {
+                throw new dev.genbench.console.UserError("multicrop evaluation is not available on the probe path yet;"
+                        + " set model.init_args.evaluation_cropping_strategy to resize or crop");
+            }
+            if (!config.data().deterministicAugmentations()) {
+                Log.warnOnce("nondeterministic-cache", "deterministic_augmentations is false: each image's augmentation is"
+                        + " drawn once and its features cached, so later epochs and reruns reuse that draw");
+            }
+            Log.info("%s: computing %d of %d feature rows (backbone %s) into %s", job.task(), missing.length, rows,
+                    card.name(), cache.folder());
+            int batchSize = config.data().evalBatchSize();
+            var settings = LoaderSettings.defaults(batchSize)
+                    .withWorkers(Math.max(1, config.data().numWorkers()))
+                    .withOnBadImage(config.data().onBadImage())
+                    .withTensor(card.input().layout(), TensorType.FLOAT32)
+                    .withNormalization(card.input().normalization())
+                    .withDeterministicAugmentations(config.data().deterministicAugmentations())
+                    .withKeepOrder(false);
+            int width = card.featureWidth();
+            float[] features = new float[batchSize * width];
+            FloatBuffer out = FloatBuffer.wrap(features);
+            long started = System.nanoTime();
+            try (BatchLoader loader = new BatchLoader(job.samples(), job.pipeline(), job.seeds(), missing, settings);
+                    Progress progress = Progress.start(job.task(), missing.length, "img")) {
+                for (Batch next = loader.next(); next != null; next = loader.next()) {
+                    try (Batch batch = next) {
+                        int n = batch.crops();
+                        if (n == 0) {
+                            continue;
+                        }
+                        FloatBuffer pixels = batch.tensor().asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+                        out.clear();
+                        backbone.run(pixels, n, out);
+                        long[] indices = batch.datasetIndices();
+                        for (int c = 0; c < n; c++) {
+                            cache.put(indices[batch.cropToImage()[c]], features, c * width);
+                        }
+                        progress.step(batch.images());
+                    }
+                }
+                if (loader.stats().skipped() > 0) {
+                    Log.warn("%s: %d images were skipped (data.init_args.on_bad_image: skip); their rows stay empty",
+                            job.task(), loader.stats().skipped());
+                }
+            }
+            cache.flush();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Log.info("%s: %d images in %.1f s (%.1f img/s)", job.task(), missing.length, seconds, missing.length / seconds);
+            return cache;
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,461 @@
+package dev.genbench.train;
+
+import dev.genbench.config.ConfigBinder;
+import dev.genbench.config.GenbenchConfig;
+import dev.genbench.config.LoadedConfig;
+import dev.genbench.config.LoggerConfig;
+import dev.genbench.config.TrainerConfig;
+import dev.genbench.console.Log;
+import dev.genbench.console.Progress;
+import dev.genbench.console.UserError;
+import dev.genbench.engine.Autograd;
+import dev.genbench.engine.Backend;
+import dev.genbench.engine.Ops;
+import dev.genbench.engine.Shape;
+import dev.genbench.engine.Tensor;
+import dev.genbench.engine.TensorScope;
+import dev.genbench.engine.cpu.CpuBackend;
+import dev.genbench.engine.optim.GradClip;
+import dev.genbench.engine.optim.OneCycleLR;
+import dev.genbench.engine.optim.Optimizer;
+import dev.genbench.engine.optim.Optimizers;
+import dev.genbench.evaluate.EvaluationOptions;
+import dev.genbench.evaluate.EvaluationText;
+import dev.genbench.evaluate.PredictionsEvaluator;
+import dev.genbench.image.AugmentationSeeds;
+import dev.genbench.image.EvaluationPipeline;
+import dev.genbench.image.TrainingAugmentations;
+import dev.genbench.image.TrainingPipeline;
+import dev.genbench.io.PredictionsCollector;
+import dev.genbench.io.PredictionsFile;
+import dev.genbench.io.TensorBoardWriter;
+import dev.genbench.metrics.BinaryMetricsAccumulator;
+import dev.genbench.metrics.EpochMetrics;
+import dev.genbench.metrics.EvaluatedImages;
+import dev.genbench.metrics.Mechanism;
+import dev.genbench.metrics.Stage;
+import dev.genbench.metrics.WindowsOrder;
+import dev.genbench.models.FeatureCache;
+import dev.genbench.models.LinearHead;
+import dev.genbench.models.ModelCatalogue;
+import dev.genbench.models.OrtBackbone;
+import dev.genbench.protocol.BenchmarkData;
+import dev.genbench.protocol.EvaluationSet;
+import dev.genbench.protocol.ProtocolPlan;
+import dev.genbench.protocol.WindowPlan;
+import dev.genbench.report.Throughput;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+
+/**
+ * The {@code _probe} path of {@code fit}: window after window (SPEC §4.4), features of the window's
+ * training list from the cache (computed once), a linear head trained on them with the configured
+ * optimizer and OneCycleLR, validation predictions, metrics and TensorBoard scalars, a checkpoint, the
+ * {@code done} marker; at the end a table of per-window next-period AUROC and the headline.
+ *
+ * <p>One instance per command; it owns the dataset, the backbone and the engine backend and closes them.
+ */
+public final class ProbeRun implements AutoCloseable {
+
+    private final LoadedConfig loaded;
+    private final GenbenchConfig config;
+    private final ExperimentLayout layout;
+    private final BenchmarkData data;
+    private final ProtocolPlan plan;
+    private final ModelCatalogue.Resolved model;
+    private final OrtBackbone backbone;
+    private final Backend backend;
+    private final Path cacheRoot;
+    private final long seed;
+
+    private ProbeRun(LoadedConfig loaded, ExperimentLayout layout, BenchmarkData data, ProtocolPlan plan,
+            ModelCatalogue.Resolved model, OrtBackbone backbone, Path cacheRoot, long seed) {
+        this.loaded = loaded;
+        this.config = loaded.config();
+        this.layout = layout;
+        this.data = data;
+        this.plan = plan;
+        this.model = model;
+        this.backbone = backbone;
+        this.backend = CpuBackend.create();
+        this.cacheRoot = cacheRoot;
+        this.seed = seed;
+    }
+
+    /**
+     * Opens what a probe run needs.
+     *
+     * @param modelsFolder the model cards ({@code models/onnx})
+     * @param cacheRoot the feature cache root
+     * @param seed the resolved {@code seed_everything}
+     */
+    public static ProbeRun open(LoadedConfig loaded, ExperimentLayout layout, Path modelsFolder, Path cacheRoot, long seed) {
+        GenbenchConfig config = loaded.config();
+        ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
+        if (model.variant() != ModelCatalogue.Variant.PROBE) {
+            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model; fine-tuning runs on the"
+                    + " trainable engine, which `genbench fit` does not drive yet; use the _probe variant");
+        }
+        if (config.trainer().precision() != TrainerConfig.Precision.FP32_TRUE && config.trainer().precision() != TrainerConfig.Precision.FP32) {
+            throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
+                    + " use 32-true (the original's default)");
+        }
+        BenchmarkData data = BenchmarkData.open(config);
+        try {
+            ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(),
+                    ProtocolPlan.Settings.of(config));
+            OrtBackbone backbone = OrtBackbone.open(model, OrtBackbone.Options.defaults());
+            return new ProbeRun(loaded, layout, data, plan, model, backbone, cacheRoot, seed);
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    public int windowCount() {
+        return plan.windows().size();
+    }
+
+    /** Trains the windows from where the experiment stands (or the one window asked for); returns the windows trained. */
+    public List<Integer> fit() {
+        Integer requested = config.experimentInfo().slidingWindowsDefinition().currentWindow();
+        List<Integer> trained = new java.util.ArrayList<>();
+        Log.info("timeline: %d windows", windowCount());
+        for (int k = 0; k < windowCount(); k++) {
+            Log.info("  %d %s", k, plan.timeline().window(k));
+        }
+        while (true) {
+            ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
+            if (step.window() >= windowCount()) {
+                Log.info("all %d windows of experiment %s are done", windowCount(), layout.id());
+                break;
+            }
+            trainWindow(step);
+            trained.add(step.window());
+            if (requested != null) {
+                break;
+            }
+        }
+        return trained;
+    }
+
+    /** Prints the per-window table of the given mechanism and the headline from the windows' predictions files. */
+    public String summary() {
+        var evaluation = PredictionsEvaluator.evaluateExperiment(layout.experimentFolder(),
+                new EvaluationOptions(Stage.VALIDATE, config.model().classificationThreshold(), true));
+        return EvaluationText.render(evaluation, Mechanism.IMMEDIATE_FUTURE);
+    }
+
+    private void trainWindow(ExperimentLayout.TrainingStep step) {
+        int k = step.window();
+        long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
+                ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
+        layout.createWindow(k);
+        List<LoggerConfig> loggers = config.trainer().logger() == null ? List.of() : config.trainer().logger();
+        layout.saveExperimentParameters(k, loggingInitialStep, loggers);
+        layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
+        WindowPlan window = plan.windows().get(k);
+        Log.info("window %d: generators %s, %d training samples x %d replicas", k, window.generators(),
+                window.training().length, config.data().augmentationFactor());
+
+        try (TensorBoardWriter tb = openTensorBoard(layout.windowLoggers(loggers, k));
+                FeatureCache trainCache = ProbeFeatures.fill(cacheRoot, trainJob(k, window), backbone, config, FeatureCache.Shard.all());
+                FeatureCache evalCache = ProbeFeatures.fill(cacheRoot, evaluationJob(), backbone, config, FeatureCache.Shard.all());
+                LinearHead head = initialHead(step)) {
+            int epochs = config.trainer().maxEpochs() == null ? 1 : Math.max(1, config.trainer().maxEpochs());
+            long globalStep = 0;
+            if (step.resumeFrom().isPresent()) {
+                // A checkpoint of this window exists but not its done marker: training finished and the
+                // run stopped before completing; evaluate and mark it done.
+                globalStep = ProbeCheckpoint.read(step.resumeFrom().get()).globalStep();
+                Log.info("window %d: its checkpoint %s is complete; validating it", k, step.resumeFrom().get());
+            } else {
+                globalStep = trainHead(k, head, trainCache, epochs, loggingInitialStep, tb);
+            }
+            long epoch = epochs - 1;
+            validate(k, head, evalCache, epoch, globalStep, loggingInitialStep, tb);
+            Path ckpt = new ProbeCheckpoint(head.state(), Map.of("model_name", config.model().modelName(),
+                    "window", k, "feature_width", head.width(), "logging_initial_step", loggingInitialStep))
+                    .write(layout.checkpointsFolder(k), epoch, globalStep);
+            Log.info("window %d: checkpoint %s", k, ckpt);
+            layout.markDone(k, loggingInitialStep, globalStep);
+        }
+    }
+
+    private ProbeFeatures.Job trainJob(int k, WindowPlan window) {
+        var augmentations = TrainingAugmentations.BASELINE;
+        var size = config.model().modelInputSize();
+        var pipeline = new TrainingPipeline(maximumProcessingSize(), augmentations, config.model().trainingCroppingStrategy(),
+                size.width(), size.height());
+        var seeds = new AugmentationSeeds(config.data().augmentationsBaseSeed(), config.data().augmentationFactor());
+        return new ProbeFeatures.Job("window " + k + " training features", new SplitSamples(data.train(), window.training()),
+                pipeline, seeds, datasetKey("train"));
+    }
+
+    private ProbeFeatures.Job evaluationJob() {
+        var size = config.model().modelInputSize();
+        var pipeline = new EvaluationPipeline(maximumProcessingSize(), config.model().evaluationCroppingStrategy(),
+                size.width(), size.height());
+        EvaluationSet set = plan.validation();
+        return new ProbeFeatures.Job("validation features", new SplitSamples(data.validation(), set.positions()), pipeline,
+                AugmentationSeeds.evaluation(config.data().augmentationsBaseSeed()), datasetKey("validation"));
+    }
+
+    private Map<String, Object> datasetKey(String split) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("dataset", String.valueOf(config.resolvedDatasetPath().toAbsolutePath().normalize()));
+        key.put("split", split);
+        key.put("rows", split.equals("train") ? data.train().size() : data.validation().size());
+        return key;
+    }
+
+    private OptionalInt maximumProcessingSize() {
+        Integer m = config.data().maximumProcessingSize();
+        return m == null ? OptionalInt.empty() : OptionalInt.of(m);
+    }
+
+    private LinearHead initialHead(ExperimentLayout.TrainingStep step) {
+        var from = step.resumeFrom().or(step::baseWeights);
+        if (config.model().baseWeights() != null) {
+            from = java.util.Optional.of(config.model().baseWeights());
+        }
+        if (from.isPresent()) {
+            ProbeCheckpoint ckpt = ProbeCheckpoint.read(from.get());
+            Log.info("window %d: head weights from %s", step.window(), from.get());
+            return LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), from.get().toString());
+        }
+        return LinearHead.initialize(backend, backbone.featureWidth(), seed);
+    }
+
+    /** Epochs of minibatch training on cached features; returns the optimizer steps taken. */
+    private long trainHead(int k, LinearHead head, FeatureCache cache, int epochs, long loggingInitialStep, TensorBoardWriter tb) {
+        TrainerConfig trainer = config.trainer();
+        int batch = config.data().trainBatchSize();
+        int replicas = config.data().augmentationFactor();
+        long rows = cache.spec().rows();
+        long[] filled = java.util.stream.LongStream.range(0, rows).filter(cache::isFilled).toArray();
+        long batchesPerEpoch = filled.length / batch; // the last incomplete batch is dropped (SPEC §7.5)
+        if (batchesPerEpoch == 0) {
+            throw new UserError("window " + k + " has " + filled.length + " training images (" + filled.length / replicas
+                    + " samples x " + replicas + " replicas), fewer than one batch of data.init_args.train_batch_size "
+                    + batch + "; lower the batch size");
+        }
+        int accumulate = trainer.accumulateGradBatches();
+        long stepsPerEpoch = (batchesPerEpoch + accumulate - 1) / accumulate;
+        int totalSteps = Math.toIntExact(stepsPerEpoch * epochs);
+        Map<String, Object> optimizerArgs = initArgs(config.model().optimizer());
+        int[] labels = labelsOf(k);
+        int width = head.width();
+        float[] features = new float[batch * width];
+        float[] targets = new float[batch];
+        long globalStep = 0;
+        try (Optimizer optimizer = Optimizers.create(config.model().optimizer().classPath(), optimizerArgs, head.parameters())) {
+            OneCycleLR schedule = new OneCycleLR(optimizer, OneCycleLR.Config.defaults(config.model().optimizer().lr(), totalSteps));
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                long[] order = shuffled(filled, new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (k + 1)) ^ epoch));
+                var epochAccumulator = new BinaryMetricsAccumulator(config.model().classificationThreshold());
+                long started = System.nanoTime();
+                double lossSum = 0;
+                try (Progress progress = Progress.start("window " + k + " epoch " + epoch, batchesPerEpoch, "batch")) {
+                    for (long b = 0; b < batchesPerEpoch; b++) {
+                        for (int i = 0; i < batch; i++) {
+                            long row = order[Math.toIntExact(b * batch + i)];
+                            cache.get(row, features, i * width);
+                            targets[i] = labels[Math.toIntExact(row / replicas)];
+                        }
+                        float[] scores;
+                        double loss;
+                        try (var scope = TensorScope.open()) {
+                            Tensor x = Tensor.of(backend, Shape.of(batch, width), features);
+                            Tensor y = Tensor.of(backend, Shape.of(batch), targets);
+                            Tensor logits = head.logits(x);
+                            Tensor mean = Ops.bceWithLogits(logits, y, true);
+                            loss = mean.toFloats()[0];
+                            Autograd.backward(Ops.mul(mean, Ops.scalar(mean, 1.0 / accumulate)));
+                            scores = Ops.sigmoid(logits).toFloats();
+                        }
+                        lossSum += loss;
+                        epochAccumulator.update(scores, toBooleans(targets));
+                        boolean lastOfEpoch = b == batchesPerEpoch - 1;
+                        if ((b + 1) % accumulate == 0 || lastOfEpoch) {
+                            if (trainer.gradientClipVal() != null && trainer.gradientClipVal().doubleValue() > 0) {
+                                if (trainer.gradientClipAlgorithm() == TrainerConfig.GradientClipAlgorithm.VALUE) {
+                                    throw new UserError("trainer.gradient_clip_algorithm: value is not supported; use norm (or null)");
+                                }
+                                GradClip.clipGradNorm(head.parameters(), trainer.gradientClipVal().doubleValue());
+                            }
+                            optimizer.step();
+                            optimizer.zeroGrad();
+                            if (globalStep < totalSteps - 1) {
+                                schedule.step();
+                            }
+                            globalStep++;
+                            int logEvery = trainer.logEveryNSteps() == null ? 50 : Math.max(1, trainer.logEveryNSteps());
+                            if (globalStep % logEvery == 0 || lastOfEpoch) {
+                                long logStep = loggingInitialStep + globalStep;
+                                double seconds = (System.nanoTime() - started) / 1e9;
+                                Map<String, Double> scalars = new LinkedHashMap<>();
+                                scalars.put("train_loss_step", loss);
+                                scalars.put("lr-" + optimizerName(), schedule.lr());
+                                scalars.put(Throughput.TAG, (b + 1) * batch / Math.max(seconds, 1e-9));
+                                scalars.put("fit_window", (double) k);
+                                scalars.put("step", (double) logStep);
+                                scalars.putAll(EpochMetrics.loggable(EpochMetrics.fitStep(scores, toBooleans(targets),
+                                        config.model().classificationThreshold())));
+                                tb.scalars(scalars, logStep);
+                            }
+                        }
+                        progress.step();
+                        progress.status(String.format(java.util.Locale.ROOT, "loss %.4f", loss));
+                    }
+                }
+                Map<String, Double> epochScalars = new LinkedHashMap<>(EpochMetrics.loggable(
+                        EpochMetrics.fitEpoch(epochAccumulator.compute())));
+                epochScalars.put("train_loss_epoch", lossSum / batchesPerEpoch);
+                tb.scalars(epochScalars, loggingInitialStep + globalStep);
+                Log.info("window %d epoch %d: train loss %.4f over %d batches", k, epoch, lossSum / batchesPerEpoch, batchesPerEpoch);
+            }
+        }
+        return globalStep;
+    }
+
+    private String optimizerName() {
+        String cp = config.model().optimizer().classPath();
+        return cp.substring(cp.lastIndexOf('.') + 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> initArgs(dev.genbench.config.OptimizerConfig optimizer) {
+        var plain = (Map<String, Object>) ConfigBinder.toPlain(optimizer);
+        return (Map<String, Object>) plain.getOrDefault("init_args", Map.of());
+    }
+
+    /** Label (1 fake, 0 real) of each position of window k's training list. */
+    private int[] labelsOf(int k) {
+        int[] positions = plan.windows().get(k).training();
+        int[] out = new int[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            out[i] = data.train().labelled().isReal(positions[i]) ? 0 : 1;
+        }
+        return out;
+    }
+
+    private static long[] shuffled(long[] values, SplittableRandom rng) {
+        long[] out = values.clone();
+        for (int i = out.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+        return out;
+    }
+
+    private static boolean[] toBooleans(float[] targets) {
+        boolean[] out = new boolean[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            out[i] = targets[i] > 0.5f;
+        }
+        return out;
+    }
+
+    /** Scores the validation set, writes the predictions files, logs the metrics. */
+    private void validate(int k, LinearHead head, FeatureCache cache, long epoch, long globalStep, long loggingInitialStep,
+            TensorBoardWriter tb) {
+        EvaluationSet set = plan.validation();
+        int n = set.size();
+        int width = head.width();
+        int chunk = Math.max(1, config.data().evalBatchSize());
+        var collector = new PredictionsCollector();
+        float[] features = new float[chunk * width];
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            int kept = 0;
+            int[] index = new int[m];
+            for (int i = 0; i < m; i++) {
+                if (cache.isFilled(start + i)) {
+                    cache.get(start + i, features, kept * width);
+                    index[kept++] = start + i;
+                }
+            }
+            float[] logits = head.logitsNoGrad(backend, features, kept);
+            float[] scores = new float[kept];
+            float[] losses = new float[kept];
+            long[] labels = new long[kept];
+            long[] generators = new long[kept];
+            long[] ids = new long[kept];
+            int[] local = new int[kept];
+            for (int i = 0; i < kept; i++) {
+                int e = index[i];
+                generators[i] = set.generatorId(e);
+                labels[i] = generators[i] == 0 ? 0 : 1;
+                ids[i] = set.sampleId(e);
+                double z = logits[i];
+                scores[i] = (float) (1 / (1 + Math.exp(-z)));
+                losses[i] = (float) (Math.max(z, 0) - z * labels[i] + Math.log1p(Math.exp(-Math.abs(z))));
+                local[i] = i;
+            }
+            collector.add(new PredictionsCollector.CropBatch(scores, losses, labels, generators, ids, local));
+        }
+        Map<Long, Integer> pairing = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            pairing.put(set.sampleId(i), set.pairedGenerator()[i]);
+        }
+        List<String> names = data.generatorIdToName();
+        List<List<String>> timeline = plan.timeline().windows();
+        PredictionsFile predictions = collector.build(names, timeline, id -> pairing.getOrDefault(id, -1));
+        Path file = predictions.writeEvaluation(layout.windowFolder(k), Stage.VALIDATE.key(), epoch, globalStep);
+        Log.info("window %d: validation predictions %s", k, file);
+
+        double threshold = config.model().classificationThreshold();
+        var images = new EvaluatedImages(predictions.fusedScores(), predictions.fusedGeneratorIds(), predictions.pairing());
+        Map<String, Double> scalars = new LinkedHashMap<>(EpochMetrics.loggable(
+                EpochMetrics.evaluationEpoch(Stage.VALIDATE, images, names, threshold)));
+        WindowsOrder order = WindowsOrder.fromNames(timeline, names);
+        for (Mechanism mechanism : Mechanism.logged()) {
+            scalars.putAll(EpochMetrics.loggable(EpochMetrics.slidingEpoch(mechanism, Stage.VALIDATE, images, order, k, threshold)));
+        }
+        double meanLoss = 0;
+        for (float l : predictions.fusedLosses()) {
+            meanLoss += l;
+        }
+        scalars.put("val_loss", meanLoss / Math.max(1, predictions.fusedLosses().length));
+        scalars.put("validate_window", (double) k);
+        tb.scalars(scalars, loggingInitialStep + globalStep);
+        Double next = scalars.get("immediate_future_validate_BinaryAUROC_epoch/all");
+        Double all = scalars.get("validate_BinaryAUROC_epoch/all");
+        Log.info("window %d: validation AUROC %s on all images, %s on the next window's generators%s", k, format(all), format(next),
+                k == windowCount() - 1 ? " (the last window falls back to its own)" : "");
+    }
+
+    private static String format(Double v) {
+        return v == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+
+    private TensorBoardWriter openTensorBoard(List<LoggerConfig> loggers) {
+        for (LoggerConfig logger : loggers) {
+            if (logger instanceof LoggerConfig.TensorBoard t) {
+                return TensorBoardWriter.open(t.saveDir().resolve(t.name()).resolve(String.valueOf(t.version())));
+            }
+        }
+        return TensorBoardWriter.open(layout.windowFolder(0).resolveSibling(".no-logger-events"));
+    }
+
+    @Override
+    public void close() {
+        try {
+            backbone.close();
+        } finally {
+            try {
+                data.close();
+            } finally {
+                backend.close();
+            }
+        }
+    }
+}
