@@ -60,9 +60,4 @@ public abstract class RunCommand implements Callable<Integer> {
     /** Runs the stage on a complete configuration; returns the exit code. */
     protected abstract int run(LoadedConfig loaded, ExperimentLayout layout);
 
-    /** The message for a stage whose engine has not landed yet. */
-    protected static UserError notYetAvailable(String stage) {
-        return new UserError(stage + " is not available in this build yet: the trainer, model catalogue and feature cache"
-                + " land with the probe-path work (see README, 'Status'); --print_config works today");
-    }
 }

@@ -144,10 +144,16 @@ public final class ProbeRun implements AutoCloseable {
         return trained;
     }
 
-    /** Prints the per-window table of the given mechanism and the headline from the windows' predictions files. */
+    /** The per-window next-period table and the headline, from the windows' validation predictions files. */
     public String summary() {
+        return summary(Stage.VALIDATE.key());
+    }
+
+    /** As {@link #summary()} for the {@code validate} or {@code test} predictions. */
+    public String summary(String stageKey) {
+        Stage stage = stageKey.equals("test") ? Stage.TEST : Stage.VALIDATE;
         var evaluation = PredictionsEvaluator.evaluateExperiment(layout.experimentFolder(),
-                new EvaluationOptions(Stage.VALIDATE, config.model().classificationThreshold(), true));
+                new EvaluationOptions(stage, config.model().classificationThreshold(), true));
         return EvaluationText.render(evaluation, Mechanism.IMMEDIATE_FUTURE);
     }
 
@@ -178,7 +184,8 @@ public final class ProbeRun implements AutoCloseable {
                 globalStep = trainHead(k, head, trainCache, epochs, loggingInitialStep, tb);
             }
             long epoch = epochs - 1;
-            validate(k, head, evalCache, epoch, globalStep, loggingInitialStep, tb);
+            evaluate(k, head, evalCache, plan.validation(), Stage.VALIDATE.key(), Stage.VALIDATE, epoch, globalStep,
+                    loggingInitialStep, tb);
             Path ckpt = new ProbeCheckpoint(head.state(), Map.of("model_name", config.model().modelName(),
                     "window", k, "feature_width", head.width(), "logging_initial_step", loggingInitialStep))
                     .write(layout.checkpointsFolder(k), epoch, globalStep);
@@ -198,12 +205,64 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     private ProbeFeatures.Job evaluationJob() {
+        return evaluationJob(plan.validation(), "validation features");
+    }
+
+    /** Evaluation views: the mandatory preprocessing seeded by position (SPEC §5), so any window reuses them. */
+    private ProbeFeatures.Job evaluationJob(EvaluationSet set, String task) {
         var size = config.model().modelInputSize();
         var pipeline = new EvaluationPipeline(maximumProcessingSize(), config.model().evaluationCroppingStrategy(),
                 size.width(), size.height());
-        EvaluationSet set = plan.validation();
-        return new ProbeFeatures.Job("validation features", new SplitSamples(data.validation(), set.positions()), pipeline,
+        return new ProbeFeatures.Job(task, new SplitSamples(data.validation(), set.positions()), pipeline,
                 AugmentationSeeds.evaluation(config.data().augmentationsBaseSeed()), datasetKey("validation"));
+    }
+
+    /**
+     * {@code validate}, {@code test} or {@code predict} with the latest checkpoint of each given window (or
+     * one explicit checkpoint): predictions files in the window folder, and for validate and test the
+     * metrics, logged to TensorBoard at the checkpoint's step (SPEC §4.4, §4.5).
+     *
+     * @param stageKey {@code validate}, {@code test} or {@code predict}
+     */
+    public void evaluateWindows(String stageKey, List<Integer> windows, java.util.Optional<Path> explicitCheckpoint) {
+        EvaluationSet set = switch (stageKey) {
+            case "validate" -> plan.validation();
+            case "test" -> plan.test();
+            case "predict" -> wholeValidationSplit();
+            default -> throw new IllegalArgumentException(stageKey);
+        };
+        Stage metricsStage = switch (stageKey) {
+            case "validate" -> Stage.VALIDATE;
+            case "test" -> Stage.TEST;
+            default -> null; // predict: evaluation without metrics (SPEC §12 item 16)
+        };
+        List<LoggerConfig> loggers = config.trainer().logger() == null ? List.of() : config.trainer().logger();
+        for (int k : windows.isEmpty() ? List.of(0) : windows) {
+            Path checkpoint = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
+                    "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
+            ProbeCheckpoint ckpt = ProbeCheckpoint.read(checkpoint);
+            long offset = config.experimentInfo().loggingInitialStep() != null
+                    ? config.experimentInfo().loggingInitialStep() : ckpt.globalStep();
+            layout.createWindow(k);
+            layout.saveConfig(k, stageKey, LoadedConfig.toYaml(config));
+            Log.info("window %d: %s with %s", k, stageKey, checkpoint);
+            try (TensorBoardWriter tb = openTensorBoard(layout.windowLoggers(loggers, k));
+                    FeatureCache cache = ProbeFeatures.fill(cacheRoot, evaluationJob(set, stageKey + " features"), backbone, config,
+                            FeatureCache.Shard.all());
+                    LinearHead head = LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), checkpoint.toString())) {
+                long epoch = ((Number) ckpt.metadata().getOrDefault("epoch", 0)).longValue();
+                evaluate(k, head, cache, set, stageKey, metricsStage, epoch, ckpt.globalStep(), offset, tb);
+            }
+        }
+    }
+
+    /** The predict stage's set: the whole validation split, unbalanced and in stored order, no pairing. */
+    private EvaluationSet wholeValidationSplit() {
+        var split = data.validation().labelled();
+        int[] positions = java.util.stream.IntStream.range(0, split.size()).toArray();
+        int[] paired = new int[positions.length];
+        java.util.Arrays.fill(paired, -1);
+        return new EvaluationSet(dev.genbench.protocol.EvaluationStage.VALIDATION, split, positions, paired);
     }
 
     private Map<String, Object> datasetKey(String split) {
@@ -364,10 +423,9 @@ public final class ProbeRun implements AutoCloseable {
         return out;
     }
 
-    /** Scores the validation set, writes the predictions files, logs the metrics. */
-    private void validate(int k, LinearHead head, FeatureCache cache, long epoch, long globalStep, long loggingInitialStep,
-            TensorBoardWriter tb) {
-        EvaluationSet set = plan.validation();
+    /** Scores an evaluation set, writes the predictions files, logs the metrics (none for predict). */
+    private void evaluate(int k, LinearHead head, FeatureCache cache, EvaluationSet set, String stageKey, Stage stage, long epoch,
+            long globalStep, long loggingInitialStep, TensorBoardWriter tb) {
         int n = set.size();
         int width = head.width();
         int chunk = Math.max(1, config.data().evalBatchSize());
@@ -409,27 +467,31 @@ public final class ProbeRun implements AutoCloseable {
         List<String> names = data.generatorIdToName();
         List<List<String>> timeline = plan.timeline().windows();
         PredictionsFile predictions = collector.build(names, timeline, id -> pairing.getOrDefault(id, -1));
-        Path file = predictions.writeEvaluation(layout.windowFolder(k), Stage.VALIDATE.key(), epoch, globalStep);
-        Log.info("window %d: validation predictions %s", k, file);
+        Path file = predictions.writeEvaluation(layout.windowFolder(k), stageKey, epoch, globalStep);
+        Log.info("window %d: %s predictions %s", k, stageKey, file);
+        if (stage == null) {
+            return;
+        }
 
         double threshold = config.model().classificationThreshold();
         var images = new EvaluatedImages(predictions.fusedScores(), predictions.fusedGeneratorIds(), predictions.pairing());
         Map<String, Double> scalars = new LinkedHashMap<>(EpochMetrics.loggable(
-                EpochMetrics.evaluationEpoch(Stage.VALIDATE, images, names, threshold)));
+                EpochMetrics.evaluationEpoch(stage, images, names, threshold)));
         WindowsOrder order = WindowsOrder.fromNames(timeline, names);
         for (Mechanism mechanism : Mechanism.logged()) {
-            scalars.putAll(EpochMetrics.loggable(EpochMetrics.slidingEpoch(mechanism, Stage.VALIDATE, images, order, k, threshold)));
+            scalars.putAll(EpochMetrics.loggable(EpochMetrics.slidingEpoch(mechanism, stage, images, order, k, threshold)));
         }
         double meanLoss = 0;
         for (float l : predictions.fusedLosses()) {
             meanLoss += l;
         }
-        scalars.put("val_loss", meanLoss / Math.max(1, predictions.fusedLosses().length));
-        scalars.put("validate_window", (double) k);
+        scalars.put(stage == Stage.TEST ? "test_loss" : "val_loss", meanLoss / Math.max(1, predictions.fusedLosses().length));
+        scalars.put(stage.key() + "_window", (double) k);
+        scalars.put("step", (double) (loggingInitialStep + globalStep));
         tb.scalars(scalars, loggingInitialStep + globalStep);
-        Double next = scalars.get("immediate_future_validate_BinaryAUROC_epoch/all");
-        Double all = scalars.get("validate_BinaryAUROC_epoch/all");
-        Log.info("window %d: validation AUROC %s on all images, %s on the next window's generators%s", k, format(all), format(next),
+        Double next = scalars.get("immediate_future_" + stage.key() + "_BinaryAUROC_epoch/all");
+        Double all = scalars.get(stage.key() + "_BinaryAUROC_epoch/all");
+        Log.info("window %d: %s AUROC %s on all images, %s on the next window's generators%s", k, stage.key(), format(all), format(next),
                 k == windowCount() - 1 ? " (the last window falls back to its own)" : "");
     }
 

@@ -99,16 +99,22 @@ class CliTest {
     }
 
     @Test
-    void fitWithoutATrainerSaysItIsNotAvailableYet() throws IOException {
+    void fitOnAMissingDatasetNamesItAndWritesNothing() throws IOException {
         Path local = dir.resolve("local.yaml");
-        Files.writeString(local, "experiment_info:\n  experiments_data_folder: " + dir.resolve("data") + "\n");
-        Run r = run("fit",
-                "--config", REPO.resolve("configs/mini_benchmark/mini_benchmark_sliding_windows.yaml").toString(),
-                "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml").toString(),
-                "--config", local.toString());
-        assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("training is not available in this build yet"), r.err());
-        assertFalse(Files.exists(dir.resolve("data")), "nothing is written for a run that cannot start");
+        Files.writeString(local, "experiment_info:\n  experiments_data_folder: " + dir.resolve("data") + "\n"
+                + "model:\n  init_args:\n    model_name: tiny_backbone_probe\n");
+        System.setProperty("genbench.models", Path.of("src/test/resources/dev/genbench/models").toAbsolutePath().toString());
+        try {
+            Run r = run("fit",
+                    "--config", REPO.resolve("configs/mini_benchmark/mini_benchmark_sliding_windows.yaml").toString(),
+                    "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml").toString(),
+                    "--config", local.toString(), "--dataset_path", dir.resolve("no_such_dataset").toString());
+            assertEquals(2, r.exitCode());
+            assertTrue(r.err().contains(dir.resolve("no_such_dataset").toString()), r.err());
+            assertFalse(Files.exists(dir.resolve("data/experiment_0")), "nothing is written for a run that cannot start");
+        } finally {
+            System.clearProperty("genbench.models");
+        }
     }
 
     @Test

@@ -1,0 +1,181 @@
+package dev.genbench.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.genbench.cli.Main;
+import dev.genbench.console.Log;
+import dev.genbench.io.PredictionsFile;
+import dev.genbench.io.TensorBoardEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code genbench fit} with a probe, end to end on the small Arrow fixture (Arrow written by the JS
+ * implementation, real JPEG/PNG bytes) and the tiny two-output backbone made by torch: every window
+ * trained, validated, checkpointed and marked done, in the original's layout; a second experiment reuses
+ * the feature cache and gives the same predictions; an interrupted window resumes.
+ */
+class ProbeRunTest {
+    static final Path HF_SMALL = Path.of("src/test/resources/dev/genbench/data/hf-small").toAbsolutePath();
+    static final Path MODELS = Path.of("src/test/resources/dev/genbench/models").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private PrintStream previousLog;
+
+    @BeforeEach
+    void captureLog() {
+        previousLog = Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
+        System.setProperty("genbench.models", MODELS.toString());
+    }
+
+    @AfterEach
+    void restoreLog() {
+        Log.redirect(previousLog);
+        System.clearProperty("genbench.models");
+    }
+
+    private Path config() throws IOException {
+        Path yaml = dir.resolve("tiny.yaml");
+        Files.writeString(yaml, """
+                seed_everything: 7
+                dataset_path: %s
+                trainer:
+                  logger:
+                    - class_path: lightning.pytorch.loggers.TensorBoardLogger
+                      init_args: {save_dir: %s}
+                  max_epochs: 2
+                  log_every_n_steps: 1
+                  gradient_clip_val: 1
+                data:
+                  init_args:
+                    train_batch_size: 4
+                    eval_batch_size: 4
+                    num_workers: 2
+                    augmentation_factor: 2
+                model:
+                  class_path: algorithms.BaseDeepfakeDetectionModel
+                  init_args:
+                    model_name: tiny_backbone_probe
+                    optimizer: {class_path: torch.optim.SGD, init_args: {lr: 0.01, momentum: 0.9}}
+                    model_input_size: 16
+                experiment_info:
+                  experiments_data_folder: %s
+                  sliding_windows_definition: {n_generators_per_window: 2, benchmark_type: cumulative}
+                """.formatted(HF_SMALL, dir.resolve("logs"), dir.resolve("data")));
+        return yaml;
+    }
+
+    private int fit(String... extra) throws IOException {
+        return command("fit", extra);
+    }
+
+    private int command(String name, String... extra) throws IOException {
+        String[] args = Stream.concat(Stream.of(name, "--config", config().toString()), Stream.of(extra)).toArray(String[]::new);
+        var cli = Main.commandLine();
+        var err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        assertEquals(0, code, err + log.toString(StandardCharsets.UTF_8));
+        return code;
+    }
+
+    @Test
+    void everyWindowIsTrainedValidatedAndMarkedDoneInTheOriginalLayout() throws IOException {
+        fit();
+        Path experiment = dir.resolve("data/experiment_0");
+        for (int k = 0; k < 2; k++) {
+            Path window = experiment.resolve("window_" + k);
+            assertTrue(Files.exists(window.resolve("done")), "window " + k + " done");
+            assertTrue(Files.exists(window.resolve("fit_config.yaml")));
+            assertTrue(Files.exists(window.resolve("experiment_parameters.yaml")));
+            assertTrue(Files.exists(window.resolve("predictions_validate_all.npz")));
+            assertTrue(Files.exists(window.resolve("checkpoints/epoch=1-step=" + (12 * (k + 1)) + ".ckpt")),
+                    "window " + k + " trains 12 samples x 2 replicas / batch 4 = 6 steps per epoch, doubled in window 1");
+            java.util.Set<String> tags = new java.util.HashSet<>();
+            try (var files = Files.list(dir.resolve("logs/experiment_0/window_" + k))) {
+                for (Path f : files.toList()) {
+                    TensorBoardEvents.readScalars(f).forEach(s -> tags.add(s.tag()));
+                }
+            }
+            assertTrue(tags.contains("train_loss_step"), tags.toString());
+            assertTrue(tags.contains("immediate_future_validate_BinaryAUROC_epoch/all"), tags.toString());
+            assertTrue(tags.contains("train_images_per_sec"), tags.toString());
+        }
+        assertEquals("12", Files.readString(experiment.resolve("window_0/step_tracker")));
+        assertEquals("36", Files.readString(experiment.resolve("window_1/step_tracker")), "window 1 logs after window 0's 12 steps");
+        PredictionsFile p = PredictionsFile.read(experiment.resolve("window_1/predictions_validate_all.npz"));
+        assertEquals(16, p.images(), "the balanced, shuffled validation set");
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("next-period AUROC (mean over windows 0..0)"), printed);
+    }
+
+    @Test
+    void aSecondExperimentReusesTheFeatureCacheAndGivesTheSamePredictions() throws IOException {
+        fit();
+        log.reset();
+        fit();
+        String second = log.toString(StandardCharsets.UTF_8);
+        assertTrue(second.contains("window 0 training features: all 24 feature rows cached"), second);
+        assertTrue(second.contains("validation features: all 16 feature rows cached"), second);
+        assertTrue(!second.contains("computing"), "no backbone pass the second time:\n" + second);
+        for (int k = 0; k < 2; k++) {
+            var a = PredictionsFile.read(dir.resolve("data/experiment_0/window_" + k + "/predictions_validate_all.npz"));
+            var b = PredictionsFile.read(dir.resolve("data/experiment_1/window_" + k + "/predictions_validate_all.npz"));
+            assertArrayEquals(a.fusedScores(), b.fusedScores(), "window " + k);
+        }
+    }
+
+    @Test
+    void anInterruptedWindowIsCompletedWhenTheSameCommandRunsAgain() throws IOException {
+        fit();
+        Path window1 = dir.resolve("data/experiment_0/window_1");
+        Files.delete(window1.resolve("done"));
+        log.reset();
+        fit("--experiment_info.experiment_id", "0");
+        assertTrue(Files.exists(window1.resolve("done")));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("window 1: its checkpoint"), printed);
+        assertTrue(!printed.contains("window 0:"), "window 0 is done and is not run again:\n" + printed);
+    }
+
+    @Test
+    void validateAndTestOnTheSavedCheckpointsReproduceThePredictions() throws IOException {
+        fit();
+        Path window0 = dir.resolve("data/experiment_0/window_0");
+        var written = PredictionsFile.read(window0.resolve("predictions_validate_all.npz"));
+        Files.delete(window0.resolve("predictions_validate_all.npz"));
+        command("validate", "--experiment_info.experiment_id", "0");
+        var again = PredictionsFile.read(window0.resolve("predictions_validate_all.npz"));
+        assertArrayEquals(written.fusedScores(), again.fusedScores());
+        assertArrayEquals(written.fusedIdentifiers(), again.fusedIdentifiers());
+        assertArrayEquals(written.pairing(), again.pairing());
+
+        command("test", "--experiment_info.experiment_id", "0");
+        var test = PredictionsFile.read(window0.resolve("predictions_test_all.npz"));
+        assertArrayEquals(written.fusedIdentifiers(), test.fusedIdentifiers(), "test reads the same images in the same order (SPEC §3.4)");
+        assertTrue(Files.exists(window0.resolve("test_config.yaml")));
+
+        command("predict", "--experiment_info.experiment_id", "0", "--experiment_info.sliding_windows_definition.current_window", "1");
+        var predict = PredictionsFile.read(dir.resolve("data/experiment_0/window_1/predictions_predict_all.npz"));
+        assertEquals(16, predict.images(), "predict scores the whole filtered validation split");
+        for (long p : predict.pairing()) {
+            assertEquals(-1, p);
+        }
+    }
+}
