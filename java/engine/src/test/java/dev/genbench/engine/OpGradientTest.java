@@ -158,6 +158,30 @@ class OpGradientTest {
     }
 
     @Test
+    void backwardAndFreeClosesActivationsButKeepsLeavesAndWhatIsAskedFor() {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor w = Tensor.ofDoubles(cpu, Shape.of(3), 0.5, -1, 2).requiresGrad(true);
+            Tensor x = Tensor.ofDoubles(cpu, Shape.of(3), 1, 2, 3);
+            Tensor h = Ops.mul(w, x);
+            Tensor a = Ops.tanh(h);
+            Tensor logits = Ops.add(a, h); // h is read by two nodes
+            Tensor loss = Ops.sum(Ops.mul(logits, logits), false);
+            Autograd.backwardAndFree(loss, logits);
+            assertTrue(h.isClosed() && a.isClosed(), "intermediate activations are freed");
+            assertTrue(!logits.isClosed() && !loss.isClosed() && !w.isClosed() && !x.isClosed());
+            // d/dw sum((tanh(wx) + wx)^2) = 2 (tanh(wx) + wx) (1 - tanh^2(wx) + 1) x
+            double[] g = w.grad().toDoubles();
+            double[] wv = {0.5, -1, 2};
+            double[] xv = {1, 2, 3};
+            for (int i = 0; i < 3; i++) {
+                double z = wv[i] * xv[i];
+                double t = Math.tanh(z);
+                assertEquals(2 * (t + z) * (2 - t * t) * xv[i], g[i], 1e-12);
+            }
+        }
+    }
+
+    @Test
     void erfMatchesKnownValues() {
         Map<Double, Double> known = new LinkedHashMap<>();
         known.put(0.0, 0.0);

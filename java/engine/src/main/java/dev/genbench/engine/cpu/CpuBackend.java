@@ -97,8 +97,47 @@ public final class CpuBackend implements Backend {
         // Kernels run synchronously on this backend.
     }
 
+    /** Nanoseconds and calls per op since the last {@link #resetProfile()}, when profiling is on. */
+    private final long[] profileNanos = new long[Op.values().length];
+    private final long[] profileCalls = new long[Op.values().length];
+    private volatile boolean profiling;
+
+    /** Turns per-op timing on or off (off by default; it costs two clock reads per kernel). */
+    public void profile(boolean on) {
+        profiling = on;
+    }
+
+    public synchronized void resetProfile() {
+        java.util.Arrays.fill(profileNanos, 0);
+        java.util.Arrays.fill(profileCalls, 0);
+    }
+
+    /** Per-op totals, slowest first, one line each: op, calls, milliseconds. */
+    public synchronized String profileReport() {
+        StringBuilder sb = new StringBuilder();
+        java.util.stream.IntStream.range(0, profileNanos.length).boxed()
+                .filter(i -> profileCalls[i] > 0)
+                .sorted((a, b) -> Long.compare(profileNanos[b], profileNanos[a]))
+                .forEach(i -> sb.append(String.format("%-22s %6d calls %9.1f ms%n", Op.values()[i], profileCalls[i], profileNanos[i] / 1e6)));
+        return sb.toString();
+    }
+
     @Override
     public void run(Launch l) {
+        if (!profiling) {
+            dispatch(l);
+            return;
+        }
+        long t0 = System.nanoTime();
+        dispatch(l);
+        long dt = System.nanoTime() - t0;
+        synchronized (this) {
+            profileNanos[l.op().ordinal()] += dt;
+            profileCalls[l.op().ordinal()]++;
+        }
+    }
+
+    private void dispatch(Launch l) {
         ensureOpen();
         Op op = l.op();
         switch (op) {
