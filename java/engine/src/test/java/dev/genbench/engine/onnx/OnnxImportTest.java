@@ -73,6 +73,11 @@ class OnnxImportTest {
         checkAgainstTorch("tiny_mobilenet");
     }
 
+    @Test
+    void torchvisionVisionTransformerMatchesTorch() throws Exception {
+        checkAgainstTorch("torchvision_vit");
+    }
+
     private static void checkAgainstTorch(String name) throws Exception {
         Fixture f = Fixture.load(name + ".txt");
         try (TrainableGraph g = OnnxImporter.load(resource(name + ".onnx"), cpu); TensorScope s = TensorScope.open()) {
