@@ -74,6 +74,8 @@ def main(out_dir, name):
     model.eval()
     with torch.no_grad():
         out["eval.logits"] = model(x.double())
+        model32.eval()
+        out["torcherr.eval.logits"] = (model32(x).double() - out["eval.logits"]).abs().max()
     fixtures.write(os.path.join(out_dir, name + ".txt"), out)
 
 
