@@ -501,6 +501,16 @@ public final class Ops {
         return apply1(Op.SOFTMAX, new Attrs.Axis(x.shape().normaliseAxis(axis)), x.shape(), floatType(Op.SOFTMAX, x), x);
     }
 
+    /**
+     * Inverted dropout with probability {@code p}: returns x * mask, where the mask (kept as the
+     * op's second output for the backward) holds 0 or 1/(1 - p), drawn from {@code seed}.
+     */
+    public static Tensor dropout(Tensor x, double p, long seed) {
+        floatType(Op.DROPOUT, x);
+        return apply(Op.DROPOUT, new Attrs.Dropout(p, seed), new Tensor[] {x}, new Shape[] {x.shape(), x.shape()},
+                new DType[] {x.dtype(), x.dtype()}, 1)[0];
+    }
+
     /** Binary cross-entropy with logits against float targets; the mean (a scalar) or per element. */
     public static Tensor bceWithLogits(Tensor logits, Tensor targets, boolean mean) {
         floatType(Op.BCE_WITH_LOGITS, logits);

@@ -146,6 +146,7 @@ public final class CpuBackend implements Backend {
             case CAST -> Elementwise.cast(l);
             case ACT_GRAD -> Elementwise.actGrad(l);
             case BCE_WITH_LOGITS -> Elementwise.bceWithLogits(l);
+            case DROPOUT -> Elementwise.dropout(l);
             case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> Reductions.reduce(l);
             case REDUCE_MAX_GRAD -> Reductions.reduceMaxGrad(l);
             case SOFTMAX -> Reductions.softmax(l);

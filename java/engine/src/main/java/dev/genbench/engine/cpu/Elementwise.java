@@ -242,6 +242,33 @@ final class Elementwise {
         }
     }
 
+    /** Dropout: outputs y = x * mask and the mask; see {@link Attrs.Dropout}. */
+    static void dropout(Launch l) {
+        Attrs.Dropout a = (Attrs.Dropout) l.attrs();
+        TensorView x = l.in(0);
+        MemorySegment xs = CpuBackend.seg(x);
+        MemorySegment ys = CpuBackend.seg(l.out(0));
+        MemorySegment ms = CpuBackend.seg(l.out(1));
+        DType t = x.dtype();
+        double scale = 1 / (1 - a.p());
+        Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
+            for (long i = from; i < to; i++) {
+                double m = uniform(a.seed(), i) >= a.p() ? scale : 0;
+                Mem.set(ms, t, i, m);
+                Mem.set(ys, t, i, Mem.get(xs, t, i) * m);
+            }
+        });
+    }
+
+    /** A uniform double in [0, 1) from (seed, index): SplitMix64's finaliser over both. */
+    static double uniform(long seed, long index) {
+        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (z >>> 11) * 0x1.0p-53;
+    }
+
     static void cast(Launch l) {
         TensorView x = l.in(0);
         TensorView y = l.out(0);
