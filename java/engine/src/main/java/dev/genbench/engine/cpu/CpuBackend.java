@@ -38,6 +38,11 @@ public final class CpuBackend implements Backend {
         PLAIN
     }
 
+    static {
+        // Before anything can load oneDNN's libgomp (see OmpDefaults for the measured why).
+        OmpDefaults.apply();
+    }
+
     private final boolean reference;
     private final ConvLayout convLayout;
     private final Arena arena = Arena.ofShared();
