@@ -28,7 +28,7 @@ public final class Autograd {
         if (loss.elementCount() != 1) {
             throw new IllegalArgumentException("backward from '" + loss.name() + "' " + loss.shape() + " needs a one-element loss or an explicit output gradient");
         }
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             Tensor seed = Tensor.zeros(loss.backend(), loss.dtype(), loss.shape(), loss.name() + ".grad");
             seed.fill(1);
             run(loss, seed, null);
@@ -50,7 +50,7 @@ public final class Autograd {
         Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         kept.add(loss);
         kept.addAll(java.util.Arrays.asList(keep));
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             Tensor seed = Tensor.zeros(loss.backend(), loss.dtype(), loss.shape(), loss.name() + ".grad");
             seed.fill(1);
             run(loss, seed, kept);
@@ -62,7 +62,7 @@ public final class Autograd {
         if (!output.shape().equals(outputGrad.shape())) {
             throw new IllegalArgumentException("gradient " + outputGrad.shape() + " does not match output '" + output.name() + "' " + output.shape());
         }
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             run(output, outputGrad, null);
         }
     }
@@ -96,7 +96,7 @@ public final class Autograd {
         }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
-        try (GradMode off = GradMode.off()) {
+        try (GradMode _ = GradMode.off()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Node node = order.get(i);
                 Tensor[] gOut = new Tensor[node.outputs.length];

@@ -66,7 +66,7 @@ public final class Ops {
 
     /** dst *= factor in place; never recorded. For gradient clipping. */
     public static void scaleInto(Tensor dst, double factor) {
-        try (TensorScope s = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             Tensor f = scalar(dst, factor);
             dst.backend().run(new Launch(Op.MUL, Attrs.NONE, List.of(dst.view(), f.view()), List.of(dst.view())));
         }

@@ -20,6 +20,8 @@ final class OmpDefaults {
 
     private static boolean done;
 
+    // A native call by design; the JVM flags already grant native access (--enable-native-access).
+    @SuppressWarnings("restricted")
     static synchronized void apply() {
         if (done) {
             return;

@@ -122,7 +122,7 @@ final class OneDnn implements AutoCloseable {
         long[] a = padRank(l.in(0).shape(), rank);
         long[] b = padRank(l.in(1).shape(), rank);
         long[] c = l.out(0).shape().longDims();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             memory.desc ad = desc(a);
             memory.desc bd = desc(b);
             memory.desc cd = desc(c);
@@ -185,7 +185,7 @@ final class OneDnn implements AutoCloseable {
             convPlain(l);
             return;
         }
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             Plan plan = convPlan(l);
             TensorView[] views = new TensorView[plan.operands().length];
             int k = 0;
@@ -317,7 +317,7 @@ final class OneDnn implements AutoCloseable {
     }
 
     private void convPlain(Launch l) {
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             switch (l.op()) {
                 case CONV2D -> {
                     Attrs.Conv a = (Attrs.Conv) l.attrs();
@@ -416,7 +416,7 @@ final class OneDnn implements AutoCloseable {
     synchronized void batchNorm(Launch l) {
         Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
         Shape xs = l.in(0).shape();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             memory.desc d = desc(xs.longDims());
             memory.desc c = desc2(xs.dim(1));
             String key = "bn" + xs + a;
@@ -460,7 +460,7 @@ final class OneDnn implements AutoCloseable {
     synchronized void batchNormGrad(Launch l) {
         Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
         Shape xs = l.in(0).shape();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             memory.desc d = desc(xs.longDims());
             memory.desc c = desc2(xs.dim(1));
             String key = "bnBwd" + xs + a;
@@ -539,7 +539,7 @@ final class OneDnn implements AutoCloseable {
         Attrs.Pool p = grad ? ((Attrs.PoolGrad) l.attrs()).pool() : (Attrs.Pool) l.attrs();
         Shape x = l.in(0).shape();
         Shape y = grad ? l.in(1).shape() : l.out(0).shape();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             PoolPrims prims = poolPrims(max, p, x, y);
             memory.desc src = desc(x.longDims());
             memory.desc dst = desc(y.longDims());

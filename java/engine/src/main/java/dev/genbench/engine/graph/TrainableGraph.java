@@ -677,7 +677,7 @@ public final class TrainableGraph implements AutoCloseable {
             starts[i] = Math.clamp(starts[i], Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         if (in[0] instanceof HostValue h && h.shape().rank() == 1) {
-            try (var scope = dev.genbench.engine.TensorScope.open()) {
+            try (var _ = dev.genbench.engine.TensorScope.open()) {
                 // Slicing a shape vector: run the same kernel on a temporary and read it back.
                 Tensor t = Ops.slice(h.toTensor(backend, h.isInt() ? DType.INT64 : DType.FP64), starts, ends, ints(axes), steps);
                 return h.isInt() ? HostValue.ofLongs(t.shape(), t.toLongs()) : HostValue.ofDoubles(h.dtype(), t.shape(), t.toDoubles());
