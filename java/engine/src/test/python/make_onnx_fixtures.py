@@ -19,6 +19,9 @@ with the input, the labels, the parameters and buffers as torch holds them, and:
   tiny_mobilenet  torchvision's own InvertedResidual (expand 1x1, depthwise 3x3, ReLU6, project,
                 residual when shapes allow) behind a stride-2 stem, 1x1 conv to the last width,
                 pool, Dropout(0.0) and Linear, as torchvision's MobileNetV2 is built
+  torchvision_vit  torchvision's own VisionTransformer, shrunk (16x16 images, 8x8 patches, two
+                encoder layers of nn.MultiheadAttention with two heads, width 8, MLP 16), opset 17:
+                the real ViT graph with its shape arithmetic, Where/Equal included
 
 Run from the repository root:
   /usr/bin/python3 java/engine/src/test/python/make_onnx_fixtures.py
@@ -177,4 +180,8 @@ if __name__ == "__main__":
     mobilenet = TinyMobileNet()
     randomise_batch_norm(mobilenet)
     make("tiny_mobilenet", mobilenet, torch.randn(2, 3, 16, 16), 13)
+    torch.manual_seed(4)
+    from torchvision.models.vision_transformer import VisionTransformer
+    vit = VisionTransformer(image_size=16, patch_size=8, num_layers=2, num_heads=2, hidden_dim=8, mlp_dim=16, num_classes=1)
+    make("torchvision_vit", vit, torch.randn(2, 3, 16, 16), 17)
     print("wrote ONNX fixtures to", os.path.normpath(OUT))

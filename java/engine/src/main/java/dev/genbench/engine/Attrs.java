@@ -104,4 +104,16 @@ public sealed interface Attrs {
      * selects AdamW's weight decay (param *= 1 - lr * wd) over Adam's L2 term (grad += wd * param).
      */
     record AdamStep(double lr, double beta1, double beta2, double epsilon, double weightDecay, boolean decoupled, long step) implements Attrs {}
+
+    /**
+     * Inverted dropout: each element is kept with probability 1 - p and scaled by 1/(1 - p). The
+     * mask is a pure function of (seed, element index), so it does not depend on threading.
+     */
+    record Dropout(double p, long seed) implements Attrs {
+        public Dropout {
+            if (!(p >= 0 && p < 1)) {
+                throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+            }
+        }
+    }
 }

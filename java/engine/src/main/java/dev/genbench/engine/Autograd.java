@@ -28,10 +28,32 @@ public final class Autograd {
         if (loss.elementCount() != 1) {
             throw new IllegalArgumentException("backward from '" + loss.name() + "' " + loss.shape() + " needs a one-element loss or an explicit output gradient");
         }
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             Tensor seed = Tensor.zeros(loss.backend(), loss.dtype(), loss.shape(), loss.name() + ".grad");
             seed.fill(1);
-            run(loss, seed);
+            run(loss, seed, null);
+        }
+    }
+
+    /**
+     * Backward from a one-element loss that also frees every intermediate activation of the graph
+     * as soon as the last backward rule that reads it has run, as a training step wants: peak
+     * memory then falls while backward proceeds instead of staying at the forward's peak until the
+     * step's scope closes. Leaves (parameters, inputs, buffers), the loss and the tensors in
+     * {@code keep} (logits wanted for metrics, say) are left open; every other tensor computed on
+     * the way to the loss is closed, so it must not be used afterwards.
+     */
+    public static void backwardAndFree(Tensor loss, Tensor... keep) {
+        if (loss.elementCount() != 1) {
+            throw new IllegalArgumentException("backward from '" + loss.name() + "' " + loss.shape() + " needs a one-element loss");
+        }
+        Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.add(loss);
+        kept.addAll(java.util.Arrays.asList(keep));
+        try (TensorScope _ = TensorScope.open()) {
+            Tensor seed = Tensor.zeros(loss.backend(), loss.dtype(), loss.shape(), loss.name() + ".grad");
+            seed.fill(1);
+            run(loss, seed, kept);
         }
     }
 
@@ -40,12 +62,13 @@ public final class Autograd {
         if (!output.shape().equals(outputGrad.shape())) {
             throw new IllegalArgumentException("gradient " + outputGrad.shape() + " does not match output '" + output.name() + "' " + output.shape());
         }
-        try (TensorScope scope = TensorScope.open()) {
-            run(output, outputGrad);
+        try (TensorScope _ = TensorScope.open()) {
+            run(output, outputGrad, null);
         }
     }
 
-    private static void run(Tensor root, Tensor seed) {
+    /** {@code keep} null: free nothing of the forward graph; else free all but leaves and {@code keep}. */
+    private static void run(Tensor root, Tensor seed, Set<Tensor> keep) {
         if (!root.requiresGrad()) {
             throw new IllegalArgumentException("'" + root.name() + "' does not require a gradient: nothing it depends on was marked requiresGrad, or it was computed with GradMode off");
         }
@@ -54,9 +77,26 @@ public final class Autograd {
             return;
         }
         List<Node> order = topologicalOrder(root.creator());
+        // Remaining readers of each freeable activation: the node that made it and every node
+        // that consumes it; when the count reaches zero no backward rule can read it any more.
+        Map<Tensor, Integer> readers = new IdentityHashMap<>();
+        if (keep != null) {
+            for (Node n : order) {
+                for (Tensor t : n.inputs) {
+                    if (!t.isLeaf() && !keep.contains(t)) {
+                        readers.merge(t, 1, Integer::sum);
+                    }
+                }
+                for (Tensor t : n.outputs) {
+                    if (!keep.contains(t)) {
+                        readers.merge(t, 1, Integer::sum);
+                    }
+                }
+            }
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
-        try (GradMode off = GradMode.off()) {
+        try (GradMode _ = GradMode.off()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Node node = order.get(i);
                 Tensor[] gOut = new Tensor[node.outputs.length];
@@ -66,6 +106,7 @@ public final class Autograd {
                     any |= gOut[o] != null;
                 }
                 if (!any) {
+                    release(node, readers);
                     continue;
                 }
                 Tensor[] gIn = BackwardRules.apply(node, gOut);
@@ -95,6 +136,22 @@ public final class Autograd {
                     if (g != null && g != seed && !kept.contains(g) && !grads.containsValue(g)) {
                         g.close();
                     }
+                }
+                release(node, readers);
+            }
+        }
+    }
+
+    private static void release(Node node, Map<Tensor, Integer> readers) {
+        if (readers.isEmpty()) {
+            return;
+        }
+        for (Tensor[] ts : new Tensor[][] {node.inputs, node.outputs}) {
+            for (Tensor t : ts) {
+                Integer left = readers.computeIfPresent(t, (k, v) -> v - 1);
+                if (left != null && left == 0) {
+                    readers.remove(t);
+                    t.close();
                 }
             }
         }

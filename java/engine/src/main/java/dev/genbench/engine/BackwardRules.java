@@ -185,6 +185,7 @@ final class BackwardRules {
             Tensor dot = Ops.sum(Ops.mul(g[0], y), true, axis);
             return grads(Ops.mul(y, Ops.sub(g[0], dot)));
         });
+        rule(Op.DROPOUT, (n, g) -> grads(Ops.mul(g[0], n.out(1))));
         // d/dx = sigmoid(x) - t, d/dt = -x; divided by N for the mean.
         rule(Op.BCE_WITH_LOGITS, (n, g) -> {
             Tensor x = n.in(0);

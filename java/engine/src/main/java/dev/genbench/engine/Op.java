@@ -23,6 +23,8 @@ public enum Op {
     MAX_POOL, AVG_POOL,
     // normalisation and the loss
     BATCH_NORM, LAYER_NORM, SOFTMAX, BCE_WITH_LOGITS,
+    // regularisation
+    DROPOUT,
 
     // kernels used by backward rules only
     ACT_GRAD, REDUCE_MAX_GRAD, SLICE_GRAD, GATHER_GRAD,

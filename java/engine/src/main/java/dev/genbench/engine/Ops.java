@@ -66,7 +66,7 @@ public final class Ops {
 
     /** dst *= factor in place; never recorded. For gradient clipping. */
     public static void scaleInto(Tensor dst, double factor) {
-        try (TensorScope s = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             Tensor f = scalar(dst, factor);
             dst.backend().run(new Launch(Op.MUL, Attrs.NONE, List.of(dst.view(), f.view()), List.of(dst.view())));
         }
@@ -499,6 +499,16 @@ public final class Ops {
 
     public static Tensor softmax(Tensor x, int axis) {
         return apply1(Op.SOFTMAX, new Attrs.Axis(x.shape().normaliseAxis(axis)), x.shape(), floatType(Op.SOFTMAX, x), x);
+    }
+
+    /**
+     * Inverted dropout with probability {@code p}: returns x * mask, where the mask (kept as the
+     * op's second output for the backward) holds 0 or 1/(1 - p), drawn from {@code seed}.
+     */
+    public static Tensor dropout(Tensor x, double p, long seed) {
+        floatType(Op.DROPOUT, x);
+        return apply(Op.DROPOUT, new Attrs.Dropout(p, seed), new Tensor[] {x}, new Shape[] {x.shape(), x.shape()},
+                new DType[] {x.dtype(), x.dtype()}, 1)[0];
     }
 
     /** Binary cross-entropy with logits against float targets; the mean (a scalar) or per element. */

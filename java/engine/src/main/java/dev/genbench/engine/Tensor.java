@@ -158,18 +158,28 @@ public final class Tensor implements AutoCloseable {
         Ops.addInto(grad, g);
     }
 
-    /** Drops the accumulated gradient (sets it to zero, keeping the memory). */
+    /**
+     * Drops the accumulated gradient, returning its memory to the backend's pool; the next
+     * backward starts a fresh one. This is torch's zero_grad(set_to_none=True), the default that
+     * Lightning uses: an optimizer skips a parameter that got no gradient since.
+     */
     public void zeroGrad() {
         if (grad != null) {
-            grad.fill(0);
+            grad.close();
+            grad = null;
         }
     }
 
-    /** Sets every element to {@code value}. */
+    /** Sets every element to {@code value} (one host staging copy, no Java array). */
     public void fill(double value) {
-        double[] v = new double[Math.toIntExact(elementCount())];
-        java.util.Arrays.fill(v, value);
-        copyFrom(v);
+        long n = elementCount();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(Math.max(1, buffer().byteSize()), 8);
+            for (long i = 0; i < n; i++) {
+                put(host, i, value);
+            }
+            backend.copyIn(buffer(), host.asSlice(0, buffer().byteSize()));
+        }
     }
 
     public void copyFrom(float[] values) {

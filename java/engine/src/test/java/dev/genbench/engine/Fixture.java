@@ -30,6 +30,14 @@ public final class Fixture {
         if (in == null) {
             throw new IllegalStateException("fixture " + resource + " is missing; run the script in src/test/python that makes it");
         }
+        return read(resource, in);
+    }
+
+    public static Fixture fromFile(java.nio.file.Path file) throws IOException {
+        return read(file.getFileName().toString(), java.nio.file.Files.newInputStream(file));
+    }
+
+    private static Fixture read(String resource, InputStream in) {
         Map<String, Entry> m = new LinkedHashMap<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;

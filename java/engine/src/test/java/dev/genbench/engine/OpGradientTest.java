@@ -1,5 +1,6 @@
 package dev.genbench.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,7 @@ class OpGradientTest {
         cs.add(new Case(Op.LAYER_NORM, "layer norm over the last axis", rnd -> List.of(r(rnd, -1, 2, 2, 3, 5), r(rnd, 0.5, 1.5, 5), r(rnd, -1, 1, 5)),
                 in -> Ops.layerNorm(in.get(0), in.get(1), in.get(2), -1, 1e-5)));
         cs.add(new Case(Op.SOFTMAX, "softmax over axis 1", rnd -> List.of(r(rnd, -2, 2, 2, 4, 3)), in -> Ops.softmax(in.get(0), 1)));
+        cs.add(new Case(Op.DROPOUT, "dropout p=0.3 with a fixed seed", rnd -> List.of(r(rnd, -1, 1, 4, 6)), in -> Ops.dropout(in.get(0), 0.3, 42)));
         cs.add(new Case(Op.BCE_WITH_LOGITS, "BCE with logits, mean", rnd -> List.of(r(rnd, -3, 3, 6), c(rnd, 0, 1, 6)),
                 in -> Ops.bceWithLogits(in.get(0), in.get(1), true)));
         cs.add(new Case(Op.BCE_WITH_LOGITS, "BCE with logits, per element, target gradient too", rnd -> List.of(r(rnd, -3, 3, 6), r(rnd, 0, 1, 6)),
@@ -154,6 +156,49 @@ class OpGradientTest {
             double[] g = x.grad().toDoubles();
             assertEquals(7, g[0], 1e-12);
             assertEquals(-3, g[1], 1e-12);
+        }
+    }
+
+    @Test
+    void backwardAndFreeClosesActivationsButKeepsLeavesAndWhatIsAskedFor() {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor w = Tensor.ofDoubles(cpu, Shape.of(3), 0.5, -1, 2).requiresGrad(true);
+            Tensor x = Tensor.ofDoubles(cpu, Shape.of(3), 1, 2, 3);
+            Tensor h = Ops.mul(w, x);
+            Tensor a = Ops.tanh(h);
+            Tensor logits = Ops.add(a, h); // h is read by two nodes
+            Tensor loss = Ops.sum(Ops.mul(logits, logits), false);
+            Autograd.backwardAndFree(loss, logits);
+            assertTrue(h.isClosed() && a.isClosed(), "intermediate activations are freed");
+            assertTrue(!logits.isClosed() && !loss.isClosed() && !w.isClosed() && !x.isClosed());
+            // d/dw sum((tanh(wx) + wx)^2) = 2 (tanh(wx) + wx) (1 - tanh^2(wx) + 1) x
+            double[] g = w.grad().toDoubles();
+            double[] wv = {0.5, -1, 2};
+            double[] xv = {1, 2, 3};
+            for (int i = 0; i < 3; i++) {
+                double z = wv[i] * xv[i];
+                double t = Math.tanh(z);
+                assertEquals(2 * (t + z) * (2 - t * t) * xv[i], g[i], 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void dropoutKeepsAboutOneMinusPScaledAndIsReproducible() {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor x = Tensor.zeros(cpu, DType.FP64, Shape.of(100_000), null);
+            x.fill(1);
+            double[] y = Ops.dropout(x, 0.2, 7).toDoubles();
+            int kept = 0;
+            for (double v : y) {
+                if (v != 0) {
+                    assertEquals(1.25, v, 1e-12);
+                    kept++;
+                }
+            }
+            assertEquals(0.8, kept / 100_000.0, 0.005);
+            assertArrayEquals(y, Ops.dropout(x, 0.2, 7).toDoubles(), "same seed, same mask");
+            assertTrue(!java.util.Arrays.equals(y, Ops.dropout(x, 0.2, 8).toDoubles()), "another seed, another mask");
         }
     }
 

@@ -27,6 +27,18 @@ final class Elementwise {
         Op op = l.op();
         double lo = l.attrs() instanceof Attrs.Clip c ? c.min() : 0;
         double hi = l.attrs() instanceof Attrs.Clip c ? c.max() : 0;
+        if (t == DType.FP32 && (op == Op.RELU || op == Op.CLIP)) {
+            // The hot activations of CNNs: float loops the JIT vectorises.
+            float flo = op == Op.RELU ? 0f : (float) lo;
+            float fhi = op == Op.RELU ? Float.POSITIVE_INFINITY : (float) hi;
+            Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
+                for (long i = from; i < to; i++) {
+                    float v = xs.getAtIndex(Mem.F32, i);
+                    ys.setAtIndex(Mem.F32, i, v < flo ? flo : (v > fhi ? fhi : v));
+                }
+            });
+            return;
+        }
         Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
             for (long i = from; i < to; i++) {
                 Mem.set(ys, t, i, apply(op, Mem.get(xs, t, i), lo, hi));
@@ -124,6 +136,17 @@ final class Elementwise {
         MemorySegment gs = CpuBackend.seg(l.in(1));
         MemorySegment os = CpuBackend.seg(l.out(0));
         DType t = x.dtype();
+        if (t == DType.FP32 && (a.forward() == Op.RELU || a.forward() == Op.CLIP)) {
+            float lo = a.forward() == Op.RELU ? 0f : (float) a.min();
+            float hi = a.forward() == Op.RELU ? Float.POSITIVE_INFINITY : (float) a.max();
+            Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
+                for (long i = from; i < to; i++) {
+                    float v = xs.getAtIndex(Mem.F32, i);
+                    os.setAtIndex(Mem.F32, i, v > lo && v < hi ? gs.getAtIndex(Mem.F32, i) : 0f);
+                }
+            });
+            return;
+        }
         Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
             for (long i = from; i < to; i++) {
                 Mem.set(os, t, i, Mem.get(gs, t, i) * derivative(a.forward(), Mem.get(xs, t, i), a.min(), a.max()));
@@ -162,6 +185,10 @@ final class Elementwise {
                     offB += idx * sb[d];
                 }
                 long base = r * inner;
+                if (t == DType.FP32) {
+                    binaryF32(op, as, offA, ia, bs, offB, ib, ys, base, inner);
+                    continue;
+                }
                 for (int k = 0; k < inner; k++) {
                     double va = Mem.get(as, t, offA + k * ia);
                     double vb = Mem.get(bs, t, offB + k * ib);
@@ -177,6 +204,69 @@ final class Elementwise {
                 }
             }
         });
+    }
+
+    /**
+     * One FP32 row of a binary op without the double round trip: the op is chosen once per row
+     * and each loop is simple enough for the JIT to vectorise. Same results as the generic loop,
+     * which rounds the double result to float anyway (pow aside, which stays generic).
+     */
+    private static void binaryF32(Op op, MemorySegment as, long offA, long ia, MemorySegment bs, long offB, long ib,
+                                  MemorySegment ys, long base, int inner) {
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < inner; k++) {
+                    ys.setAtIndex(Mem.F32, base + k, as.getAtIndex(Mem.F32, offA + k * ia) + bs.getAtIndex(Mem.F32, offB + k * ib));
+                }
+            }
+            case SUB -> {
+                for (int k = 0; k < inner; k++) {
+                    ys.setAtIndex(Mem.F32, base + k, as.getAtIndex(Mem.F32, offA + k * ia) - bs.getAtIndex(Mem.F32, offB + k * ib));
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < inner; k++) {
+                    ys.setAtIndex(Mem.F32, base + k, as.getAtIndex(Mem.F32, offA + k * ia) * bs.getAtIndex(Mem.F32, offB + k * ib));
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < inner; k++) {
+                    ys.setAtIndex(Mem.F32, base + k, as.getAtIndex(Mem.F32, offA + k * ia) / bs.getAtIndex(Mem.F32, offB + k * ib));
+                }
+            }
+            default -> {
+                for (int k = 0; k < inner; k++) {
+                    ys.setAtIndex(Mem.F32, base + k, (float) Math.pow(as.getAtIndex(Mem.F32, offA + k * ia), bs.getAtIndex(Mem.F32, offB + k * ib)));
+                }
+            }
+        }
+    }
+
+    /** Dropout: outputs y = x * mask and the mask; see {@link Attrs.Dropout}. */
+    static void dropout(Launch l) {
+        Attrs.Dropout a = (Attrs.Dropout) l.attrs();
+        TensorView x = l.in(0);
+        MemorySegment xs = CpuBackend.seg(x);
+        MemorySegment ys = CpuBackend.seg(l.out(0));
+        MemorySegment ms = CpuBackend.seg(l.out(1));
+        DType t = x.dtype();
+        double scale = 1 / (1 - a.p());
+        Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
+            for (long i = from; i < to; i++) {
+                double m = uniform(a.seed(), i) >= a.p() ? scale : 0;
+                Mem.set(ms, t, i, m);
+                Mem.set(ys, t, i, Mem.get(xs, t, i) * m);
+            }
+        });
+    }
+
+    /** A uniform double in [0, 1) from (seed, index): SplitMix64's finaliser over both. */
+    static double uniform(long seed, long index) {
+        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (z >>> 11) * 0x1.0p-53;
     }
 
     static void cast(Launch l) {

@@ -33,6 +33,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
@@ -48,8 +50,11 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
  * (op, shapes, attributes) and cached, because creating one costs milliseconds of JIT
  * (research/ENGINE-ONEDNN.md); the per-call cost is wrapping the buffers.
  *
- * <p>Plain layouts (nchw / oihw) are a first step: the research measured channels-last
- * activations 16% faster, which is a later change of layout, not of this interface.
+ * <p>Convolutions either hand oneDNN our NCHW/OIHW buffers directly (plain; it then runs its
+ * gemm-based kernels) or let it choose blocked layouts ({@code any}) behind cached reorders into
+ * scratch buffers, so that its direct jit kernels run ({@link CpuBackend.ConvLayout}).
+ * Channels-last activations end to end, measured fastest (research/ENGINE-ONEDNN.md), are a later
+ * change of the tensors' layout.
  *
  * <p>Owned by one {@link CpuBackend}, which closes it; calls are serialised by the backend's
  * caller (one kernel at a time), so the cache is not synchronised beyond {@code synchronized}.
@@ -60,7 +65,10 @@ final class OneDnn implements AutoCloseable {
     private final stream strm;
     private final Map<String, primitive> primitives = new HashMap<>();
 
-    OneDnn() {
+    private final boolean plainLayout;
+
+    OneDnn(boolean plainLayout) {
+        this.plainLayout = plainLayout;
         eng = new engine(engine.kind.cpu, 0);
         strm = new stream(eng);
     }
@@ -114,7 +122,7 @@ final class OneDnn implements AutoCloseable {
         long[] a = padRank(l.in(0).shape(), rank);
         long[] b = padRank(l.in(1).shape(), rank);
         long[] c = l.out(0).shape().longDims();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             memory.desc ad = desc(a);
             memory.desc bd = desc(b);
             memory.desc cd = desc(c);
@@ -173,7 +181,143 @@ final class OneDnn implements AutoCloseable {
     }
 
     synchronized void conv(Launch l) {
-        try (PointerScope scope = new PointerScope()) {
+        if (plainLayout) {
+            convPlain(l);
+            return;
+        }
+        try (PointerScope _ = new PointerScope()) {
+            Plan plan = convPlan(l);
+            TensorView[] views = new TensorView[plan.operands().length];
+            int k = 0;
+            for (TensorView v : l.inputs()) {
+                views[k++] = v;
+            }
+            views[k] = l.out(0);
+            IntMemoryMap args = new IntMemoryMap();
+            for (int i = 0; i < views.length; i++) {
+                Operand o = plan.operands()[i];
+                if (o.reorder() == null) {
+                    args.put(o.arg(), wrap(o.user(), views[i]));
+                } else {
+                    if (!o.output()) {
+                        IntMemoryMap r = new IntMemoryMap();
+                        r.put(DNNL_ARG_FROM, wrap(o.user(), views[i]));
+                        r.put(DNNL_ARG_TO, o.scratch());
+                        o.reorder().execute(strm, r);
+                    }
+                    args.put(o.arg(), o.scratch());
+                }
+            }
+            plan.primitive().execute(strm, args);
+            Operand out = plan.operands()[views.length - 1];
+            if (out.reorder() != null) {
+                IntMemoryMap r = new IntMemoryMap();
+                r.put(DNNL_ARG_FROM, out.scratch());
+                r.put(DNNL_ARG_TO, wrap(out.user(), views[views.length - 1]));
+                out.reorder().execute(strm, r);
+            }
+            strm._wait();
+        }
+    }
+
+    /**
+     * One operand of a cached convolution: our plain layout ({@code user}) and, when oneDNN chose
+     * another, the reorder between them and a scratch buffer in oneDNN's layout, allocated once
+     * per shape and reused (pre-touched after the first step).
+     */
+    private record Operand(int arg, memory.desc user, primitive reorder, memory scratch, boolean output) {}
+
+    private record Plan(primitive primitive, Operand[] operands) {}
+
+    private final Map<String, Plan> convPlans = new HashMap<>();
+    private final java.util.List<Pointer> retained = new java.util.ArrayList<>();
+
+    private <T extends Pointer> T retain(T p) {
+        p.retainReference();
+        retained.add(p);
+        return p;
+    }
+
+    private Operand operand(int arg, memory.desc user, memory.desc chosen, boolean output) {
+        retain(user);
+        if (user.equals(chosen)) {
+            return new Operand(arg, user, null, null, output);
+        }
+        primitive reorder = output
+                ? new org.bytedeco.dnnl.reorder(new org.bytedeco.dnnl.reorder.primitive_desc(eng, chosen, eng, user))
+                : new org.bytedeco.dnnl.reorder(new org.bytedeco.dnnl.reorder.primitive_desc(eng, user, eng, chosen));
+        return new Operand(arg, user, retain(reorder), retain(new memory(chosen, eng)), output);
+    }
+
+    private static memory.desc anyDesc(long[] dims) {
+        return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
+    }
+
+    private Plan convPlan(Launch l) {
+        Attrs.Conv a = l.attrs() instanceof Attrs.ConvGrad g ? g.conv() : (Attrs.Conv) l.attrs();
+        Shape x;
+        Shape w;
+        Shape y;
+        switch (l.op()) {
+            case CONV2D -> {
+                x = l.in(0).shape();
+                w = l.in(1).shape();
+                y = l.out(0).shape();
+            }
+            case CONV2D_DATA_GRAD -> {
+                x = l.out(0).shape();
+                w = l.in(1).shape();
+                y = l.in(0).shape();
+            }
+            default -> {
+                x = l.in(0).shape();
+                w = l.out(0).shape();
+                y = l.in(1).shape();
+            }
+        }
+        boolean bias = l.op() == Op.CONV2D && l.inputs().size() > 2;
+        String key = l.op() + key(a, x, w, y) + bias;
+        Plan plan = convPlans.get(key);
+        if (plan != null) {
+            return plan;
+        }
+        ConvDescs user = convDescs(a, x, w, y, bias);
+        long[] wd = a.groups() == 1 ? w.longDims() : new long[] {a.groups(), w.dim(0) / a.groups(), w.dim(1), w.dim(2), w.dim(3)};
+        ConvDescs any = new ConvDescs(anyDesc(x.longDims()), anyDesc(wd), bias ? user.bias() : null, anyDesc(y.longDims()),
+                user.strides(), user.dilates(), user.padL(), user.padR());
+        convolution_forward.primitive_desc fwd = forwardPd(any, bias);
+        plan = switch (l.op()) {
+            case CONV2D -> {
+                Operand[] ops = bias
+                        ? new Operand[] {operand(DNNL_ARG_SRC, user.src(), fwd.src_desc(), false), operand(DNNL_ARG_WEIGHTS, user.weights(), fwd.weights_desc(), false),
+                                operand(DNNL_ARG_BIAS, user.bias(), fwd.bias_desc(), false), operand(DNNL_ARG_DST, user.dst(), fwd.dst_desc(), true)}
+                        : new Operand[] {operand(DNNL_ARG_SRC, user.src(), fwd.src_desc(), false), operand(DNNL_ARG_WEIGHTS, user.weights(), fwd.weights_desc(), false),
+                                operand(DNNL_ARG_DST, user.dst(), fwd.dst_desc(), true)};
+                yield new Plan(retain(new convolution_forward(fwd)), ops);
+            }
+            case CONV2D_DATA_GRAD -> {
+                var pd = new convolution_backward_data.primitive_desc(eng, org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct,
+                        any.src(), any.weights(), any.dst(), any.strides(), any.dilates(), any.padL(), any.padR(), fwd);
+                yield new Plan(retain(new convolution_backward_data(pd)), new Operand[] {
+                        operand(DNNL_ARG_DIFF_DST, user.dst(), pd.diff_dst_desc(), false),
+                        operand(DNNL_ARG_WEIGHTS, user.weights(), pd.weights_desc(), false),
+                        operand(DNNL_ARG_DIFF_SRC, user.src(), pd.diff_src_desc(), true)});
+            }
+            default -> {
+                var pd = new convolution_backward_weights.primitive_desc(eng, org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct,
+                        any.src(), any.weights(), any.dst(), any.strides(), any.dilates(), any.padL(), any.padR(), fwd);
+                yield new Plan(retain(new convolution_backward_weights(pd)), new Operand[] {
+                        operand(DNNL_ARG_SRC, user.src(), pd.src_desc(), false),
+                        operand(DNNL_ARG_DIFF_DST, user.dst(), pd.diff_dst_desc(), false),
+                        operand(DNNL_ARG_DIFF_WEIGHTS, user.weights(), pd.diff_weights_desc(), true)});
+            }
+        };
+        convPlans.put(key, plan);
+        return plan;
+    }
+
+    private void convPlain(Launch l) {
+        try (PointerScope _ = new PointerScope()) {
             switch (l.op()) {
                 case CONV2D -> {
                     Attrs.Conv a = (Attrs.Conv) l.attrs();
@@ -272,7 +416,7 @@ final class OneDnn implements AutoCloseable {
     synchronized void batchNorm(Launch l) {
         Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
         Shape xs = l.in(0).shape();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             memory.desc d = desc(xs.longDims());
             memory.desc c = desc2(xs.dim(1));
             String key = "bn" + xs + a;
@@ -316,7 +460,7 @@ final class OneDnn implements AutoCloseable {
     synchronized void batchNormGrad(Launch l) {
         Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
         Shape xs = l.in(0).shape();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             memory.desc d = desc(xs.longDims());
             memory.desc c = desc2(xs.dim(1));
             String key = "bnBwd" + xs + a;
@@ -395,7 +539,7 @@ final class OneDnn implements AutoCloseable {
         Attrs.Pool p = grad ? ((Attrs.PoolGrad) l.attrs()).pool() : (Attrs.Pool) l.attrs();
         Shape x = l.in(0).shape();
         Shape y = grad ? l.in(1).shape() : l.out(0).shape();
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope _ = new PointerScope()) {
             PoolPrims prims = poolPrims(max, p, x, y);
             memory.desc src = desc(x.longDims());
             memory.desc dst = desc(y.longDims());
@@ -440,6 +584,9 @@ final class OneDnn implements AutoCloseable {
             }
         }
         pools.clear();
+        retained.forEach(Pointer::releaseReference);
+        retained.clear();
+        convPlans.clear();
         strm.close();
         eng.close();
     }

@@ -19,6 +19,10 @@ final class OptimizerKernels {
         MemorySegment g = CpuBackend.seg(l.in(1));
         MemorySegment b = CpuBackend.seg(l.in(2));
         DType t = l.in(0).dtype();
+        if (t == DType.FP32) {
+            sgdF32(a, p, g, b, l.in(0).elementCount());
+            return;
+        }
         Parallel.range(l.in(0).elementCount(), 1 << 14, (from, to) -> {
             for (long i = from; i < to; i++) {
                 double pv = Mem.get(p, t, i);
@@ -33,6 +37,28 @@ final class OptimizerKernels {
                     d = a.nesterov() ? d + a.momentum() * buf : buf;
                 }
                 Mem.set(p, t, i, pv - a.lr() * d);
+            }
+        });
+    }
+
+    /** The FP32 SGD loop in float arithmetic, as torch's own FP32 kernel computes it. */
+    private static void sgdF32(Attrs.SgdStep a, MemorySegment p, MemorySegment g, MemorySegment b, long n) {
+        float lr = (float) a.lr();
+        float wd = (float) a.weightDecay();
+        float mom = (float) a.momentum();
+        float damp = (float) (1 - a.dampening());
+        boolean first = a.first();
+        boolean nesterov = a.nesterov();
+        Parallel.range(n, 1 << 14, (from, to) -> {
+            for (long i = from; i < to; i++) {
+                float pv = p.getAtIndex(Mem.F32, i);
+                float d = g.getAtIndex(Mem.F32, i) + wd * pv;
+                if (mom != 0f) {
+                    float buf = first ? d : mom * b.getAtIndex(Mem.F32, i) + damp * d;
+                    b.setAtIndex(Mem.F32, i, buf);
+                    d = nesterov ? d + mom * buf : buf;
+                }
+                p.setAtIndex(Mem.F32, i, pv - lr * d);
             }
         });
     }

@@ -59,6 +59,8 @@ public final class TrainableGraph implements AutoCloseable {
     private final Map<String, HostValue> constants;
     private final Map<List<Shape>, Map<String, HostValue>> folded = new HashMap<>();
     private Mode mode = Mode.TRAIN;
+    private long dropoutSeed;
+    private long dropoutCalls;
 
     /**
      * Builds a graph; takes ownership of {@code parameters} and {@code buffers}. Fails naming the
@@ -122,6 +124,12 @@ public final class TrainableGraph implements AutoCloseable {
 
     public void mode(Mode m) {
         mode = m;
+    }
+
+    /** Seeds dropout's masks and restarts their sequence (for reproducible runs and resumes). */
+    public void dropoutSeed(long seed) {
+        dropoutSeed = seed;
+        dropoutCalls = 0;
     }
 
     /** Number of nodes folded away for the given input shapes (after a forward with them). */
@@ -252,12 +260,16 @@ public final class TrainableGraph implements AutoCloseable {
         throw new IllegalArgumentException("input " + i + " ('" + n.inputs().get(i) + "') must be a constant or shape arithmetic, but it is computed from data");
     }
 
+    /**
+     * Dropout follows the graph's mode, like batch norm (the exported training_mode input is not
+     * consulted): active in TRAIN with a fresh mask per call drawn from {@link #dropoutSeed} and a
+     * call counter, so a run with the same seed draws the same masks; identity in EVAL.
+     */
     private Object[] dropout(GraphNode n, Object[] in) {
         if (n.opType().equals("Dropout") && mode == Mode.TRAIN) {
-            double ratio = n.hasInput(1) && in[1] instanceof HostValue h ? h.doubleAt(0) : n.floatAttr("ratio", 0.5);
-            boolean trainingMode = n.hasInput(2) && in[2] instanceof HostValue h2 && h2.longAt(0) != 0;
-            if (ratio > 0 && trainingMode) {
-                throw new UnsupportedOperationException("Dropout with ratio " + ratio + " in training mode is not supported yet");
+            double ratio = n.hasInput(1) ? host(n, in, 1).doubleAt(0) : n.floatAttr("ratio", 0.5);
+            if (ratio > 0) {
+                return new Object[] {Ops.dropout(dev(in[0], null), ratio, dropoutSeed + 0x632BE59BD9B4E019L * ++dropoutCalls)};
             }
         }
         return new Object[] {in[0]};
@@ -665,7 +677,7 @@ public final class TrainableGraph implements AutoCloseable {
             starts[i] = Math.clamp(starts[i], Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         if (in[0] instanceof HostValue h && h.shape().rank() == 1) {
-            try (var scope = dev.genbench.engine.TensorScope.open()) {
+            try (var _ = dev.genbench.engine.TensorScope.open()) {
                 // Slicing a shape vector: run the same kernel on a temporary and read it back.
                 Tensor t = Ops.slice(h.toTensor(backend, h.isInt() ? DType.INT64 : DType.FP64), starts, ends, ints(axes), steps);
                 return h.isInt() ? HostValue.ofLongs(t.shape(), t.toLongs()) : HostValue.ofDoubles(h.dtype(), t.shape(), t.toDoubles());

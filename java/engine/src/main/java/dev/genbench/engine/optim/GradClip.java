@@ -16,7 +16,7 @@ public final class GradClip {
      */
     public static double clipGradNorm(Collection<Tensor> params, double maxNorm) {
         double sumSq = 0;
-        try (GradMode off = GradMode.off(); TensorScope s = TensorScope.open()) {
+        try (GradMode _ = GradMode.off(); TensorScope _ = TensorScope.open()) {
             for (Tensor p : params) {
                 if (p.grad() != null) {
                     Tensor g = p.grad();

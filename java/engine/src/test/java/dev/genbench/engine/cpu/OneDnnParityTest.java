@@ -29,17 +29,20 @@ import org.junit.jupiter.api.TestFactory;
 class OneDnnParityTest {
 
     private static CpuBackend fast;
+    private static CpuBackend chosen;
     private static CpuBackend reference;
 
     @BeforeAll
     static void open() {
         fast = CpuBackend.create();
+        chosen = CpuBackend.create(CpuBackend.ConvLayout.ONEDNN_CHOSEN);
         reference = CpuBackend.reference();
     }
 
     @AfterAll
     static void close() {
         fast.close();
+        chosen.close();
         reference.close();
     }
 
@@ -106,10 +109,13 @@ class OneDnnParityTest {
                 }
             }
             Result ref = run(reference, DType.FP64, c, data, rnd.nextLong());
-            Result got = run(fast, DType.FP32, c, data, 0);
-            compare(c.name() + " output", ref.out, got.out);
-            for (int i = 0; i < ref.grads.length; i++) {
-                compare(c.name() + (i < c.differentiable() ? " gradient of operand " : " value after the step of operand ") + i, ref.grads[i], got.grads[i]);
+            for (CpuBackend backend : new CpuBackend[] {fast, chosen}) {
+                String how = backend == fast ? " (plain layouts)" : " (oneDNN layouts)";
+                Result got = run(backend, DType.FP32, c, data, 0);
+                compare(c.name() + how + " output", ref.out, got.out);
+                for (int i = 0; i < ref.grads.length; i++) {
+                    compare(c.name() + how + (i < c.differentiable() ? " gradient of operand " : " value after the step of operand ") + i, ref.grads[i], got.grads[i]);
+                }
             }
         }));
     }

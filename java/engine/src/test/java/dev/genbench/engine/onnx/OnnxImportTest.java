@@ -73,6 +73,11 @@ class OnnxImportTest {
         checkAgainstTorch("tiny_mobilenet");
     }
 
+    @Test
+    void torchvisionVisionTransformerMatchesTorch() throws Exception {
+        checkAgainstTorch("torchvision_vit");
+    }
+
     private static void checkAgainstTorch(String name) throws Exception {
         Fixture f = Fixture.load(name + ".txt");
         try (TrainableGraph g = OnnxImporter.load(resource(name + ".onnx"), cpu); TensorScope s = TensorScope.open()) {
@@ -165,7 +170,7 @@ class OnnxImportTest {
             Tensor x = f.tensor(cpu, DType.FP32, "x");
             Tensor y = f.tensor(cpu, DType.FP32, "y");
             try (Sgd opt = Sgd.create(List.copyOf(g.parameters().values()), 0.1, 0.9, 0, 0, false)) {
-                Autograd.backward(Ops.bceWithLogits(Ops.reshape(g.forward(Map.of("x", x)).get("logits"), y.shape()), y, true));
+                Autograd.backwardAndFree(Ops.bceWithLogits(Ops.reshape(g.forward(Map.of("x", x)).get("logits"), y.shape()), y, true));
                 opt.step();
             }
             g.parameters().forEach((k, v) -> trained.put(k, v.toDoubles()));
