@@ -52,9 +52,16 @@ public abstract class RunCommand implements Callable<Integer> {
         }
         var id = ExperimentLayout.resolveId(config.experimentInfo(), System.getenv());
         ExperimentLayout layout = ExperimentLayout.of(config.experimentInfo(), id);
-        Log.info("experiment %s: data in %s", id, layout.experimentFolder());
-        Log.info("to resume or re-evaluate it, add --experiment_info.experiment_id %s to the same command", id);
+        if (runsAnExperiment()) {
+            Log.info("experiment %s: data in %s", id, layout.experimentFolder());
+            Log.info("to resume or re-evaluate it, add --experiment_info.experiment_id %s to the same command", id);
+        }
         return run(loaded, layout);
+    }
+
+    /** Whether the command works inside one experiment's folders (the id is then worth telling the user). */
+    protected boolean runsAnExperiment() {
+        return true;
     }
 
     /** Runs the stage on a complete configuration; returns the exit code. */

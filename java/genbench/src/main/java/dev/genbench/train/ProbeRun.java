@@ -144,6 +144,22 @@ public final class ProbeRun implements AutoCloseable {
         return trained;
     }
 
+    /**
+     * Fills the feature cache for every window's training list and the evaluation set, or for the
+     * rows of one {@code shard} of each, without training: what {@code genbench cache-features} runs,
+     * so that many processes or cluster array tasks fill one cache before training reads it.
+     */
+    public void cacheFeatures(FeatureCache.Shard shard) {
+        for (WindowPlan window : plan.windows()) {
+            try (FeatureCache ignored = ProbeFeatures.fill(cacheRoot, trainJob(window.window(), window), backbone, config, shard)) {
+                // filled and flushed
+            }
+        }
+        try (FeatureCache ignored = ProbeFeatures.fill(cacheRoot, evaluationJob(), backbone, config, shard)) {
+            // filled and flushed
+        }
+    }
+
     /** The per-window next-period table and the headline, from the windows' validation predictions files. */
     public String summary() {
         return summary(Stage.VALIDATE.key());

@@ -178,4 +178,17 @@ class ProbeRunTest {
             assertEquals(-1, p);
         }
     }
+
+    @Test
+    void twoShardsOfCacheFeaturesFillTheCacheThatFitThenReads() throws IOException {
+        command("cache-features", "--shard", "0/2");
+        String first = log.toString(StandardCharsets.UTF_8);
+        assertTrue(first.contains("window 1 training features: computing"), first);
+        command("cache-features", "--shard", "1/2");
+        log.reset();
+        fit();
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(!printed.contains("computing"), "the shards filled every row:\n" + printed);
+        assertTrue(printed.contains("window 1 training features: all 48 feature rows cached"), printed);
+    }
 }
