@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * @param threads worker threads for generation
  */
 public record MiniBenchmarkOptions(Path out, Path cache, int fakesPerGenerator, long seed, int threads) {
-    public static final int DEFAULT_FAKES_PER_GENERATOR = 80;
+    public static final int DEFAULT_FAKES_PER_GENERATOR = 60;
     public static final long DEFAULT_SEED = 1337;
 
     public MiniBenchmarkOptions {

@@ -78,7 +78,7 @@ final class ModelStore {
         return out;
     }
 
-    private void prepareConverter() {
+    void prepareConverter() {
         Path node = cache.resolve("node");
         if (Files.isDirectory(node.resolve("node_modules/onnx-proto"))) {
             return;
@@ -95,7 +95,7 @@ final class ModelStore {
     }
 
     /** Fetches (once) and unpacks {@code pkg}; returns the folder holding its package.json. */
-    private Path unpack(String pkg) {
+    Path unpack(String pkg) {
         Path npm = cache.resolve("npm");
         String version = VERSIONS.get(pkg);
         String tarball = pkg.replace("@", "").replace('/', '-') + "-" + version + ".tgz";

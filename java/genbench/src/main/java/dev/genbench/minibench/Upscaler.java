@@ -21,14 +21,15 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * A converted super-resolution generator on ONNX Runtime (CPU): 8-bit BGR in, 8-bit BGR {@code scale} times
- * larger out. Every converted generator takes and returns 0-255 RGB NHWC (the converter folds the RRDN
- * models' 0-1 range into the graph), so this class needs no per-model range. Not thread-safe; close it.
+ * larger out; thread-safe (ONNX Runtime's run() is). Every converted generator takes and returns 0-255 RGB NHWC (the converter folds the RRDN
+ * models' 0-1 range into the graph), so this class needs no per-model range. Close it.
  */
 final class Upscaler implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final int scale;
     private final Path file;
+    private final java.util.concurrent.atomic.AtomicLong runNanos = new java.util.concurrent.atomic.AtomicLong();
 
     Upscaler(Path onnx, int scale, int threads) {
         this.scale = scale;
@@ -55,8 +56,10 @@ final class Upscaler implements AutoCloseable {
             fp.get(row);
             input.put(row).flip();
         }
+        long start = System.nanoTime();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {1, h, w, 3});
                 OrtSession.Result result = session.run(Map.of("input", tensor))) {
+            runNanos.addAndGet(System.nanoTime() - start);
             OnnxTensor out = (OnnxTensor) result.get(0);
             long[] shape = out.getInfo().getShape();
             if (shape[1] != (long) h * scale || shape[2] != (long) w * scale) {
@@ -79,6 +82,11 @@ final class Upscaler implements AutoCloseable {
         } catch (OrtException e) {
             throw new UserError("ONNX Runtime failed running " + file + " on a " + w + "x" + h + " image: " + e.getMessage(), e);
         }
+    }
+
+    /** Seconds spent inside ONNX Runtime so far, summed over threads. */
+    double inferenceSeconds() {
+        return runNanos.get() / 1e9;
     }
 
     @Override
