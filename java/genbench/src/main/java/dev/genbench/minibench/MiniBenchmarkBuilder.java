@@ -33,7 +33,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class MiniBenchmarkBuilder {
     /** Bumped whenever a change to the recipe changes the pixels, so that stale cached pairs are not reused. */
-    static final int RECIPE_VERSION = 2;
+    static final int RECIPE_VERSION = 3;
     static final String BUILD_RECORD = "mini_benchmark_build.json";
     static final long MAX_SHARD_BYTES = 16L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();

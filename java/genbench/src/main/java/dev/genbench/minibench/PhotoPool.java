@@ -33,6 +33,8 @@ final class PhotoPool {
     /** Two photos whose difference hashes differ in at most this many of 64 bits are one photo. */
     static final int NEAR_DUPLICATE_BITS = 3;
     private static final String INDEX = "index.tsv";
+    /** The floor for the pool; fewer means the package contents changed under the list. */
+    static final int MIN_PHOTOS = 350;
 
     private PhotoPool() {}
 
@@ -40,10 +42,16 @@ final class PhotoPool {
     static List<Photo> obtain(Path cache, List<PhotoSource> sources) {
         Path dir = cache.resolve("photos");
         Path index = dir.resolve(INDEX);
+        String fingerprint = fingerprint(sources);
         if (Files.isRegularFile(index)) {
-            return readIndex(dir);
+            if (fingerprint.equals(readFingerprint(dir))) {
+                return readIndex(dir);
+            }
+            Log.info("photos: the photo list changed since %s was made; collecting again", index);
         }
         try {
+            // A fresh collection: photos of an older list must not linger beside the new index.
+            deleteTree(dir);
             Files.createDirectories(dir);
             Path debs = cache.resolve("debs");
             Files.createDirectories(debs);
@@ -67,7 +75,10 @@ final class PhotoPool {
                 deleteTree(scratch);
             }
             List<Photo> photos = deduplicate(candidates, dir);
-            writeIndex(dir, photos);
+            writeIndex(dir, photos, fingerprint);
+            if (photos.size() < MIN_PHOTOS) {
+                Log.warn("photos: only %d distinct photos (fewer than %d); a package may have changed its contents", photos.size(), MIN_PHOTOS);
+            }
             Log.info("photos: %d distinct photos from %d packages (%d files read, duplicates removed)",
                     photos.size(), byPackage.size(), candidates.size());
             return photos;
@@ -174,7 +185,23 @@ final class PhotoPool {
         return dot < 0 ? "img" : name.substring(dot + 1);
     }
 
-    private static void writeIndex(Path dir, List<Photo> photos) throws IOException {
+    /** Identifies the photo list (and the duplicate rule) that a cached index was collected with. */
+    static String fingerprint(List<PhotoSource> sources) {
+        StringBuilder s = new StringBuilder("near-duplicate-bits=" + NEAR_DUPLICATE_BITS + "\n");
+        sources.forEach(x -> s.append(x).append('\n'));
+        return sha256(s.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    private static String readFingerprint(Path dir) {
+        try {
+            return Files.readString(dir.resolve(INDEX + ".sources")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void writeIndex(Path dir, List<Photo> photos, String fingerprint) throws IOException {
+        Files.writeString(dir.resolve(INDEX + ".sources"), fingerprint + "\n", StandardCharsets.UTF_8);
         StringBuilder s = new StringBuilder("id\twidth\theight\tpackage\torigin\tfile\n");
         for (Photo p : photos) {
             s.append(p.id()).append('\t').append(p.width()).append('\t').append(p.height()).append('\t')

@@ -53,10 +53,12 @@ record SamplePlan(
         double radius = uniform(rng, 0.8, 2.5);
         int quality = 70 + rng.nextInt(26);
 
-        // Largest output (long side) whose LR, enlarged by MIN_LR_DOWNSCALE, still fits in the photo.
+        // Largest output (long side) whose LR, enlarged by MIN_LR_DOWNSCALE, still fits in the photo, and whose
+        // LR stays within the generator's input cap.
         double wPerLong = aspect >= 1 ? 1 : aspect;
         double hPerLong = aspect >= 1 ? 1 / aspect : 1;
         double capLong = Math.min(photo.width() * s / MIN_LR_DOWNSCALE / wPerLong, photo.height() * s / MIN_LR_DOWNSCALE / hPerLong);
+        capLong = Math.min(capLong, (double) g.maxInputLongSide() * s);
         double outLong = finalLong / r;
         if (outLong > capLong) {
             outLong = capLong;

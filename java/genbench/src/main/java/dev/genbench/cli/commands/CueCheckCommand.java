@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
         name = "cue-check",
         mixinStandardHelpOptions = true,
         description = {
-            "Fit a logistic regression on trivial statistics (size, file size, JPEG quality, sharpness, high-frequency",
-            "energy, colour) on the train split and score it on the test split (validation when there is none).",
-            "Prints the AUROC per generator and `cue check AUROC: <value>`; exits 1 above 0.65.",
+            "Check that trivial statistics do not separate real from fake (and, with --probe, that a probe does).",
+            "Fits a logistic regression on trivial statistics (size, file size, JPEG quality, sharpness,",
+            "high-frequency energy, colour) on the train split and scores it on the test split (validation when",
+            "there is none); prints the AUROC per generator and `cue check AUROC: <value>`; exits 1 above 0.65.",
             "--probe also runs the next-window check of a frozen MobileNetV2 probe (needs generators.csv)."
         })
 public final class CueCheckCommand implements Callable<Integer> {

@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
         name = "make-mini-benchmark",
         mixinStandardHelpOptions = true,
         description = {
-            "Build the built-in mini benchmark: real photos from Debian packages and fakes made from the same",
-            "low-resolution crops by 12 real super-resolution GANs (npm upscalerjs ESRGAN models, converted to ONNX),",
-            "written in the AI-GenBench Hugging Face layout with a generators.csv of fictional release dates.",
-            "Downloads go to a cache that later builds reuse; an interrupted build resumes; a finished one is reused.",
+            "Build the built-in mini benchmark (real photos, real super-resolution GANs), or reuse a finished one.",
+            "Real photos come from Debian packages; fakes are made from the same low-resolution crops by 12",
+            "super-resolution GANs (npm upscalerjs ESRGAN models, converted to ONNX, run on ONNX Runtime).",
+            "The result has the AI-GenBench Hugging Face layout and a generators.csv of fictional release dates.",
+            "Downloads go to a cache that later builds reuse; an interrupted build resumes where it stopped.",
             "Ends with the cue check (trivial statistics must not separate real from fake)."
         })
 public final class MakeMiniBenchmarkCommand implements Callable<Integer> {
