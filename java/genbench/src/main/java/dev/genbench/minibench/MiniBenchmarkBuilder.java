@@ -74,6 +74,8 @@ public final class MiniBenchmarkBuilder {
             int rows = write(plans, work, out);
             String hash = contentHash(out);
             writeBuildRecord(out, hash, rows, photos.size());
+            // The pairs now live in the dataset; keeping a second copy would only double the disk use.
+            PhotoPool.deleteTree(work);
             Log.info("mini benchmark: %d rows in %s", rows, out);
             return new Result(out, hash, photos.size(), rows, false);
         } catch (IOException e) {
@@ -105,6 +107,24 @@ public final class MiniBenchmarkBuilder {
         } catch (IOException e) {
             Log.warn("mini benchmark: %s is unreadable (%s); rebuilding", record, e.getMessage());
             return null;
+        }
+    }
+
+    /** Keeps the cue check's pooled AUROC in the build record, so that reusing a finished build need not recompute it. */
+    public static void recordCueCheck(Path out, double auroc) throws IOException {
+        Path record = out.resolve(BUILD_RECORD);
+        ObjectNode r = (ObjectNode) JSON.readTree(record.toFile());
+        r.put("cue_check_auroc", auroc);
+        Files.writeString(record, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r), StandardCharsets.UTF_8);
+    }
+
+    /** The cue check AUROC recorded for the finished build in {@code out}, if any. */
+    public static java.util.OptionalDouble recordedCueCheck(Path out) {
+        try {
+            JsonNode r = JSON.readTree(out.resolve(BUILD_RECORD).toFile());
+            return r.has("cue_check_auroc") ? java.util.OptionalDouble.of(r.get("cue_check_auroc").asDouble()) : java.util.OptionalDouble.empty();
+        } catch (IOException e) {
+            return java.util.OptionalDouble.empty();
         }
     }
 
