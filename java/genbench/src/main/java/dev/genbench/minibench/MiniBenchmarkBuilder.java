@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -155,6 +157,20 @@ public final class MiniBenchmarkBuilder {
         }
         Log.info("generating %d fake/real pairs with %d generators (%d already done)", todo.size(), generators.size(), plans.size() - todo.size());
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
+        // On Ctrl-C or SIGTERM the JVM exits while workers may be inside ONNX Runtime, whose native exit
+        // handlers then pull its state from under them (a SIGSEGV). The hook lets in-flight pairs finish and
+        // skips the queued ones; finished pairs are on disk, so the next build resumes after them.
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            pool.shutdown();
+            try {
+                pool.awaitTermination(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mini-benchmark-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Progress progress = Progress.start("generating pairs", todo.size(), "pair")) {
             for (int g = 0; g < generators.size(); g++) {
                 GeneratorSpec spec = generators.get(g);
@@ -169,6 +185,9 @@ public final class MiniBenchmarkBuilder {
                     List<Future<?>> futures = new ArrayList<>();
                     for (SamplePlan p : mine) {
                         futures.add(pool.submit(() -> {
+                            if (stopping.get()) {
+                                return;
+                            }
                             makePair(p, upscaler, work);
                             progress.step();
                         }));
@@ -192,6 +211,11 @@ public final class MiniBenchmarkBuilder {
             throw new UserError("cannot write under " + work + ": " + e.getMessage(), e);
         } finally {
             pool.shutdownNow();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyExiting) {
+                // The hook is running: it waits for the workers, nothing to undo.
+            }
         }
     }
 
