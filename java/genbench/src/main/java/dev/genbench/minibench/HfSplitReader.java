@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genbench.console.UserError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,6 +84,6 @@ final class HfSplitReader {
 
     private static String text(FieldVector v, int i) {
         Object o = v.getObject(i);
-        return o == null ? "" : new String(o.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        return o == null ? "" : o.toString();
     }
 }

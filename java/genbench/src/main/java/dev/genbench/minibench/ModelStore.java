@@ -68,11 +68,16 @@ final class ModelStore {
 
     /** The nsfwjs MobileNetV2 1.0 with its 240-d early readout, converted if missing. */
     Path probeBackbone() {
-        Path out = onnxFile("mobilenetv2_nsfw_early");
+        return nsfwBackbone("mobilenet_v2", "mobilenetv2_nsfw_early", List.of("--early", PROBE_EARLY_LAYERS));
+    }
+
+    /** An nsfwjs backbone ({@code mobilenet_v2}, {@code mobilenet_v2_mid}, {@code inception_v3}), converted if missing. */
+    Path nsfwBackbone(String model, String onnxName, List<String> converterOptions) {
+        Path out = onnxFile(onnxName);
         if (!Files.isRegularFile(out)) {
             prepareConverter();
             Path pkg = unpack("nsfwjs");
-            convert(pkg.resolve("dist/models/mobilenet_v2"), out, List.of("--early", PROBE_EARLY_LAYERS));
+            convert(pkg.resolve("dist/models").resolve(model), out, converterOptions);
             deleteQuietly(pkg);
         }
         return out;

@@ -134,6 +134,16 @@ class ConverterParityTest {
     }
 
     @Test
+    void graphModelBackboneMatchesTfjs(@TempDir Path tmp) throws Exception {
+        // MobileNetV2 1.4 ships as a TF graph model: this covers the converter's graph-model branch.
+        ModelStore store = new ModelStore(cache());
+        Path onnx = store.nsfwBackbone("mobilenet_v2_mid", "mobilenetv2_140_nsfw", List.of());
+        Path pkg = store.unpack("nsfwjs");
+        JsonNode ref = reference(pkg.resolve("dist/models/mobilenet_v2_mid"), tmp.resolve("ref.json"), 224, 224, true, null);
+        assertClose(ref.path("output"), run(onnx, ref, 255, List.of("probs")).get("probs"), 1e-5, 1e-4, "mobilenet_v2_mid probs");
+    }
+
+    @Test
     void probeBackboneAndItsEarlyReadoutMatchTfjs(@TempDir Path tmp) throws Exception {
         ModelStore store = new ModelStore(cache());
         Path onnx = store.probeBackbone();
