@@ -86,6 +86,30 @@ public final class MiniBenchmarkBuilder {
         }
     }
 
+    /**
+     * Puts the mini benchmark's probe backbone (the nsfwjs MobileNetV2 with its early-block readout,
+     * converted from npm if the cache does not hold it yet) into {@code modelsFolder} as
+     * {@link #PROBE_BACKBONE_FILE}, where its model card ({@code mobilenetv2_nsfw.yaml}) expects it.
+     */
+    public Path exportProbeBackbone(Path modelsFolder) {
+        Path target = modelsFolder.resolve(PROBE_BACKBONE_FILE);
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        Path converted = new ModelStore(options.cache()).probeBackbone();
+        try {
+            Files.createDirectories(modelsFolder);
+            dev.genbench.io.AtomicFiles.copy(converted, target);
+        } catch (IOException e) {
+            throw new UserError("cannot put the probe backbone into " + modelsFolder + " (" + e.getMessage() + ")", e);
+        }
+        Log.info("models: probe backbone %s", target);
+        return target;
+    }
+
+    /** The file name the {@code mobilenetv2_nsfw} card names. */
+    public static final String PROBE_BACKBONE_FILE = "mobilenetv2_nsfw_early.onnx";
+
     // A finished build with the same options: nothing to do but check that its files still hash the same.
     private Result reusable() {
         Path record = options.out().resolve(BUILD_RECORD);

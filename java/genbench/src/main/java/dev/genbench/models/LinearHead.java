@@ -22,15 +22,68 @@ import java.util.SplittableRandom;
 public final class LinearHead implements AutoCloseable {
     public static final String WEIGHT = "head.weight";
     public static final String BIAS = "head.bias";
+    public static final String FEATURE_MEAN = "head.feature_mean";
+    public static final String FEATURE_SCALE = "head.feature_scale";
 
     private final int width;
     private final Tensor weight;
     private final Tensor bias;
+    /** Per-feature standardisation applied before the layer, or null: see {@link #withStandardization}. */
+    private float[] featureMean;
+    private float[] featureScale;
 
     private LinearHead(int width, Tensor weight, Tensor bias) {
         this.width = width;
         this.weight = weight;
         this.bias = bias;
+    }
+
+    /**
+     * Standardises every input feature as (x − mean)·scale before the layer; the statistics are fixed (not
+     * trained) and travel in the checkpoint. The head stays a linear function of the raw features.
+     */
+    public LinearHead withStandardization(float[] mean, float[] scale) {
+        if (mean.length != width || scale.length != width) {
+            throw new IllegalArgumentException("standardisation statistics must have " + width + " values");
+        }
+        this.featureMean = mean.clone();
+        this.featureScale = scale.clone();
+        return this;
+    }
+
+    /** Mean and 1/std of each feature over {@code rows} rows of {@code features} (row-major), std floored at 1e-6. */
+    public static float[][] statistics(float[] features, int rows, int width) {
+        double[] sum = new double[width];
+        double[] squares = new double[width];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < width; i++) {
+                double v = features[r * width + i];
+                sum[i] += v;
+                squares[i] += v * v;
+            }
+        }
+        float[] mean = new float[width];
+        float[] scale = new float[width];
+        for (int i = 0; i < width; i++) {
+            double m = sum[i] / rows;
+            double variance = Math.max(0, squares[i] / rows - m * m);
+            mean[i] = (float) m;
+            scale[i] = (float) (1 / Math.max(Math.sqrt(variance), 1e-6));
+        }
+        return new float[][] {mean, scale};
+    }
+
+    /** Applies the standardisation in place to {@code rows} feature vectors. */
+    public void standardize(float[] features, int rows) {
+        if (featureMean == null) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            for (int i = 0; i < width; i++) {
+                features[base + i] = (features[base + i] - featureMean[i]) * featureScale[i];
+            }
+        }
     }
 
     /**
@@ -69,7 +122,13 @@ public final class LinearHead implements AutoCloseable {
             throw new UserError("checkpoint '" + source + "' holds a head for " + w.length + " features but the backbone gives "
                     + width + "; it was trained with another model card");
         }
-        return of(backend, w, b[0]);
+        LinearHead head = of(backend, w, b[0]);
+        float[] mean = state.get(FEATURE_MEAN);
+        float[] scale = state.get(FEATURE_SCALE);
+        if (mean != null && scale != null) {
+            head.withStandardization(mean, scale);
+        }
+        return head;
     }
 
     public int width() {
@@ -95,7 +154,8 @@ public final class LinearHead implements AutoCloseable {
         if (rows == 0) {
             return new float[0];
         }
-        float[] exact = features.length == rows * width ? features : java.util.Arrays.copyOf(features, rows * width);
+        float[] exact = java.util.Arrays.copyOf(features, rows * width);
+        standardize(exact, rows);
         try (var scope = TensorScope.open(); var ignored = dev.genbench.engine.GradMode.off()) {
             return logits(Tensor.of(backend, Shape.of(rows, width), exact)).toFloats();
         }
@@ -106,6 +166,10 @@ public final class LinearHead implements AutoCloseable {
         Map<String, float[]> out = new LinkedHashMap<>();
         out.put(WEIGHT, weight.toFloats());
         out.put(BIAS, bias.toFloats());
+        if (featureMean != null) {
+            out.put(FEATURE_MEAN, featureMean.clone());
+            out.put(FEATURE_SCALE, featureScale.clone());
+        }
         return out;
     }
 

@@ -19,6 +19,9 @@ import java.util.List;
  * @param onnx the ONNX file, relative to the card's folder
  * @param source how to produce the ONNX file when it is missing (a command to run), shown in the error
  * @param l2Normalize L2-normalise the concatenated features (OpenCLIP does, SPEC §7.3)
+ * @param standardizeFeatures let the probe head standardise each feature with the first window's training
+ *     statistics (kept in its checkpoints): for readouts whose values span orders of magnitude, such as the
+ *     mean squares of early blocks, on which plain SGD barely moves. The head stays linear in the features.
  */
 public record ModelCard(
         String name,
@@ -29,6 +32,7 @@ public record ModelCard(
         Input input,
         List<FeatureOutput> features,
         @Default("false") boolean l2Normalize,
+        @Default("false") boolean standardizeFeatures,
         @Nullable String license,
         @Default("true") boolean pretrained,
         @Nullable String description) {

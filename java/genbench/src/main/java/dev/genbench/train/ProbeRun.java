@@ -188,7 +188,7 @@ public final class ProbeRun implements AutoCloseable {
         try (TensorBoardWriter tb = openTensorBoard(layout.windowLoggers(loggers, k));
                 FeatureCache trainCache = ProbeFeatures.fill(cacheRoot, trainJob(k, window), backbone, config, FeatureCache.Shard.all());
                 FeatureCache evalCache = ProbeFeatures.fill(cacheRoot, evaluationJob(), backbone, config, FeatureCache.Shard.all());
-                LinearHead head = initialHead(step)) {
+                LinearHead head = initialHead(step, trainCache)) {
             int epochs = config.trainer().maxEpochs() == null ? 1 : Math.max(1, config.trainer().maxEpochs());
             long globalStep = 0;
             if (step.resumeFrom().isPresent()) {
@@ -294,7 +294,7 @@ public final class ProbeRun implements AutoCloseable {
         return m == null ? OptionalInt.empty() : OptionalInt.of(m);
     }
 
-    private LinearHead initialHead(ExperimentLayout.TrainingStep step) {
+    private LinearHead initialHead(ExperimentLayout.TrainingStep step, FeatureCache trainCache) {
         var from = step.resumeFrom().or(step::baseWeights);
         if (config.model().baseWeights() != null) {
             from = java.util.Optional.of(config.model().baseWeights());
@@ -304,7 +304,24 @@ public final class ProbeRun implements AutoCloseable {
             Log.info("window %d: head weights from %s", step.window(), from.get());
             return LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), from.get().toString());
         }
-        return LinearHead.initialize(backend, backbone.featureWidth(), seed);
+        LinearHead head = LinearHead.initialize(backend, backbone.featureWidth(), seed);
+        if (backbone.card().standardizeFeatures()) {
+            float[][] stats = trainingStatistics(trainCache);
+            head.withStandardization(stats[0], stats[1]);
+            Log.info("window %d: features standardised with the statistics of %d training rows (model card %s)",
+                    step.window(), trainCache.filledCount(), backbone.card().name());
+        }
+        return head;
+    }
+
+    private static float[][] trainingStatistics(FeatureCache cache) {
+        int width = cache.spec().width();
+        long[] rows = java.util.stream.LongStream.range(0, cache.spec().rows()).filter(cache::isFilled).toArray();
+        float[] all = new float[Math.toIntExact((long) rows.length * width)];
+        for (int i = 0; i < rows.length; i++) {
+            cache.get(rows[i], all, i * width);
+        }
+        return LinearHead.statistics(all, rows.length, width);
     }
 
     /** Epochs of minibatch training on cached features; returns the optimizer steps taken. */
@@ -343,6 +360,7 @@ public final class ProbeRun implements AutoCloseable {
                             cache.get(row, features, i * width);
                             targets[i] = labels[Math.toIntExact(row / replicas)];
                         }
+                        head.standardize(features, batch);
                         float[] scores;
                         double loss;
                         try (var scope = TensorScope.open()) {

@@ -38,6 +38,7 @@ public final class CacheFeaturesCommand extends RunCommand {
     @Override
     protected int run(LoadedConfig loaded, ExperimentLayout layout) {
         FeatureCache.Shard share = FeatureCache.Shard.parse(shard);
+        dev.genbench.cli.MiniBenchmarkSetup.ensure(loaded.config());
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
         try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(loaded.config()),
                 seeded.config().seedEverything().seed())) {

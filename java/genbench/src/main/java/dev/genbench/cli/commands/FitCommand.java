@@ -31,6 +31,7 @@ public final class FitCommand extends RunCommand {
 
     @Override
     protected int run(LoadedConfig loaded, ExperimentLayout layout) {
+        dev.genbench.cli.MiniBenchmarkSetup.ensure(loaded.config());
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
         try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(seeded.config()),
                 seeded.config().seedEverything().seed())) {

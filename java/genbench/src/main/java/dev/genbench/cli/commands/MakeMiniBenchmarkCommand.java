@@ -45,7 +45,9 @@ public final class MakeMiniBenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         var options = new MiniBenchmarkOptions(out, cache != null ? cache : MiniBenchmarkOptions.defaultCache(out), fakesPerGenerator, seed, threads);
-        MiniBenchmarkBuilder.Result result = new MiniBenchmarkBuilder(options).build();
+        var builder = new MiniBenchmarkBuilder(options);
+        MiniBenchmarkBuilder.Result result = builder.build();
+        builder.exportProbeBackbone(dev.genbench.cli.Workspace.modelsFolder());
         Log.info("mini benchmark %s in %.1f s", result.reused() ? "reused" : "built", (System.nanoTime() - start) / 1e9);
         System.out.println("content hash: " + result.contentHash());
         var recorded = MiniBenchmarkBuilder.recordedCueCheck(out);
