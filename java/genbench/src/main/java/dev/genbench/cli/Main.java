@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Configs merge left to right as in LightningCLI; dotted overrides (--trainer.max_epochs=2) apply where they stand",
-            "on the command line. --print_config prints the merged configuration and exits.",
-            "Environment: GENBENCH_PROGRESS=bar|plain|off, GENBENCH_JAVA_OPTS (extra JVM flags)."
+            "Configs merge left to right as in LightningCLI; dotted overrides (--trainer.max_epochs=2) apply where",
+            "they stand on the command line. --print_config prints the merged configuration and exits.",
+            "Environment: GENBENCH_PROGRESS=bar|plain|off, GENBENCH_JAVA_OPTS (extra JVM flags), GENBENCH_MODELS",
+            "(model cards folder), GENBENCH_FEATURE_CACHE (feature cache folder)."
         })
 public final class Main implements Runnable {
 

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure a stage of the pipeline on a folder of photos and print one JSON object: images/s, batch p50/p95,",
-            "milliseconds per image for each step, peak memory and a summary of the machine.",
+            "Measure an image-pipeline stage on a folder of photos; print one JSON object.",
+            "It holds images/s, batch p50/p95, milliseconds per image for each step, peak memory and the machine.",
             "Stages: decode (decode only), preprocess (decode + mandatory evaluation preprocessing + resize + normalise",
             "into batches), train (decode + training preprocessing and augmentations into batches)."
         },

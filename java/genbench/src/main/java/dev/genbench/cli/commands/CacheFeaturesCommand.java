@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
         name = "cache-features",
         mixinStandardHelpOptions = true,
         description = {
-            "Compute and store the backbone features a _probe run needs (every window's training images with their",
-            "augmentation replicas, and the evaluation images), without training. Rows already cached are skipped,",
-            "so an interrupted run resumes; --shard i/n computes one share, so n processes fill one cache together."
+            "Compute and cache the backbone features a _probe run needs, without training.",
+            "That is every window's training images with their augmentation replicas, and the evaluation images.",
+            "Rows already cached are skipped, so an interrupted run resumes; --shard i/n computes one share, so n",
+            "processes fill one cache together."
         },
         footer = {"", RunCommand.OVERRIDES_HELP_1, RunCommand.OVERRIDES_HELP_2, "",
             "Example (4 SLURM array tasks):",

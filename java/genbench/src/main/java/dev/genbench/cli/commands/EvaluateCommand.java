@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Recompute every metric from saved predictions .npz files, per window and sliding-window mechanism, as the",
-            "original's evaluation script does, and print the average next-period AUROC.",
+            "Recompute every metric from predictions .npz files, as the original's evaluation script.",
+            "Per window and sliding-window mechanism, with the average next-period AUROC.",
             "Give an experiment folder (holding window_0, window_1, ...) or one .npz file per window, window 0 first."
         },
         footer = {"", "Examples:",

@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
         name = "fit",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a detector over the sliding windows (or the full training set), window after window, validating",
-            "each window and printing per-window AUROC and the average next-period AUROC at the end.",
+            "Train a detector window after window, resuming where it stopped.",
+            "Each window is validated; per-window AUROC and the average next-period AUROC are printed at the end.",
             "Re-running the same command with --experiment_info.experiment_id ID resumes where it stopped."
         },
         footer = {

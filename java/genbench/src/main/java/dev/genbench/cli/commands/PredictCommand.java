@@ -4,12 +4,12 @@ import dev.genbench.cli.EvaluationCommand;
 import dev.genbench.cli.RunCommand;
 import picocli.CommandLine.Command;
 
-/** {@code genbench predict}: Score the whole validation split with each completed window (evaluation without metrics). */
+/** {@code genbench predict}: Score the whole validation split with each completed window (no metrics). */
 @Command(
         name = "predict",
         mixinStandardHelpOptions = true,
         description = {
-            "Score the whole validation split with each completed window (evaluation without metrics).",
+            "Score the whole validation split with each completed window (no metrics).",
             "Without --experiment_info.sliding_windows_definition.current_window every completed window is evaluated;",
             "--ckpt_path or --model.base_weights evaluate a given checkpoint."
         },

@@ -23,9 +23,10 @@ import picocli.CommandLine.Parameters;
         name = "report",
         mixinStandardHelpOptions = true,
         description = {
-            "Write summary.json, summary.csv, leaderboard.md and a self-contained report.html (no network needed to view",
-            "it) for one or more experiments: next-period AUROC over windows, the window x generator AUROC heatmap, ROC",
-            "curves per window, throughput over time, and a leaderboard when several experiments are given."
+            "Write summary.json, summary.csv, leaderboard.md and a self-contained report.html.",
+            "For one or more experiments: next-period AUROC over windows, the window x generator AUROC heatmap, ROC",
+            "curves per window, throughput over time, and a leaderboard when several experiments are given. The page",
+            "needs no network to view."
         },
         footer = {"", "Example:",
             "  genbench report experiments_data/experiment_3 experiments_data/experiment_4 --out reports/rn50_vs_dinov2",

@@ -4,12 +4,12 @@ import dev.genbench.cli.EvaluationCommand;
 import dev.genbench.cli.RunCommand;
 import picocli.CommandLine.Command;
 
-/** {@code genbench test}: Evaluate each completed window on the test set (the validation split with the test pairing seed, SPEC 3.4). */
+/** {@code genbench test}: Evaluate each completed window on the test set (validation split, test pairing seed). */
 @Command(
         name = "test",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate each completed window on the test set (the validation split with the test pairing seed, SPEC 3.4).",
+            "Evaluate each completed window on the test set (validation split, test pairing seed).",
             "Without --experiment_info.sliding_windows_definition.current_window every completed window is evaluated;",
             "--ckpt_path or --model.base_weights evaluate a given checkpoint."
         },

@@ -4,12 +4,12 @@ import dev.genbench.cli.EvaluationCommand;
 import dev.genbench.cli.RunCommand;
 import picocli.CommandLine.Command;
 
-/** {@code genbench validate}: Evaluate the checkpoint of each completed window on the validation set (metrics and predictions .npz). */
+/** {@code genbench validate}: Evaluate each completed window on the validation set (metrics and predictions). */
 @Command(
         name = "validate",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate the checkpoint of each completed window on the validation set (metrics and predictions .npz).",
+            "Evaluate each completed window on the validation set (metrics and predictions).",
             "Without --experiment_info.sliding_windows_definition.current_window every completed window is evaluated;",
             "--ckpt_path or --model.base_weights evaluate a given checkpoint."
         },
