@@ -23,13 +23,12 @@ import java.util.Optional;
  *
  * <p>Images are read on demand. Thread-safe for reads.
  */
-public final class CsvManifestDataset implements Dataset {
+public final class CsvManifestDataset extends SplitMapDataset {
     private final Path manifest;
-    private final Map<String, SplitTable> splits;
 
     private CsvManifestDataset(Path manifest, Map<String, SplitTable> splits) {
+        super(manifest, DatasetFormat.CSV, splits);
         this.manifest = manifest;
-        this.splits = splits;
     }
 
     private static final class SplitBuilder {
@@ -170,34 +169,13 @@ public final class CsvManifestDataset implements Dataset {
         return out;
     }
 
-    @Override
-    public Path source() {
-        return manifest;
-    }
 
-    @Override
-    public DatasetFormat format() {
-        return DatasetFormat.CSV;
-    }
 
-    @Override
-    public List<String> splits() {
-        return List.copyOf(splits.keySet());
-    }
 
-    @Override
-    public SplitTable split(String name) {
-        SplitTable t = splits.get(name);
-        if (t == null) {
-            throw new IllegalArgumentException("no split " + name + " in " + manifest);
-        }
-        return t;
-    }
 
     @Override
     public Optional<Path> catalogueFile() {
-        Path csv = manifest.toAbsolutePath().resolveSibling(CatalogueFiles.FILE_NAME);
-        return Files.isRegularFile(csv) ? Optional.of(csv) : Optional.empty();
+        return catalogueIn(manifest.toAbsolutePath().getParent());
     }
 
     @Override

@@ -23,17 +23,16 @@ import java.util.stream.Stream;
  *
  * <p>Only paths are held in memory; images are read on demand. Thread-safe for reads.
  */
-public final class FolderDataset implements Dataset {
+public final class FolderDataset extends SplitMapDataset {
     /** The folder name of real images. */
     public static final String REAL_FOLDER = "real";
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif", "jp2", "pgm", "ppm");
 
     private final Path root;
-    private final Map<String, SplitTable> splits;
 
     private FolderDataset(Path root, Map<String, SplitTable> splits) {
+        super(root, DatasetFormat.FOLDER, splits);
         this.root = root;
-        this.splits = splits;
     }
 
     public static FolderDataset open(Path root) {
@@ -127,34 +126,13 @@ public final class FolderDataset implements Dataset {
         return dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    @Override
-    public Path source() {
-        return root;
-    }
 
-    @Override
-    public DatasetFormat format() {
-        return DatasetFormat.FOLDER;
-    }
 
-    @Override
-    public List<String> splits() {
-        return List.copyOf(splits.keySet());
-    }
 
-    @Override
-    public SplitTable split(String name) {
-        SplitTable t = splits.get(name);
-        if (t == null) {
-            throw new IllegalArgumentException("no split " + name + " in " + root);
-        }
-        return t;
-    }
 
     @Override
     public Optional<Path> catalogueFile() {
-        Path csv = root.resolve(CatalogueFiles.FILE_NAME);
-        return Files.isRegularFile(csv) ? Optional.of(csv) : Optional.empty();
+        return catalogueIn(root);
     }
 
     @Override

@@ -32,18 +32,17 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * of their 64-bit-offset variants ({@code LargeImage}). Thread-safe for reads; {@link #close()} unmaps the
  * shards, after which image reads fail.
  */
-public final class HfDiskDataset implements Dataset {
+public final class HfDiskDataset extends SplitMapDataset {
     static final String DATASET_DICT = "dataset_dict.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
     private final Arena arena;
-    private final Map<String, SplitTable> splits;
 
     private HfDiskDataset(Path root, Arena arena, Map<String, SplitTable> splits) {
+        super(root, DatasetFormat.HF_DISK, splits);
         this.root = root;
         this.arena = arena;
-        this.splits = splits;
     }
 
     /**
@@ -300,34 +299,13 @@ public final class HfDiskDataset implements Dataset {
         }
     }
 
-    @Override
-    public Path source() {
-        return root;
-    }
 
-    @Override
-    public DatasetFormat format() {
-        return DatasetFormat.HF_DISK;
-    }
 
-    @Override
-    public List<String> splits() {
-        return List.copyOf(splits.keySet());
-    }
 
-    @Override
-    public SplitTable split(String name) {
-        SplitTable t = splits.get(name);
-        if (t == null) {
-            throw new IllegalArgumentException("no split " + name + " in " + root + " (it has " + splits.keySet() + ")");
-        }
-        return t;
-    }
 
     @Override
     public Optional<Path> catalogueFile() {
-        Path csv = root.resolve(CatalogueFiles.FILE_NAME);
-        return Files.isRegularFile(csv) ? Optional.of(csv) : Optional.empty();
+        return catalogueIn(root);
     }
 
     @Override
