@@ -26,7 +26,7 @@ TABLE_END = "<!-- results-table:end -->"
 
 
 def java_command(args):
-    return [os.path.join(ROOT, "genbench"), "bench"] + common_args(args)
+    return [os.path.join(ROOT, "genbench"), "bench", "--json"] + common_args(args)
 
 
 def peer_command(args):

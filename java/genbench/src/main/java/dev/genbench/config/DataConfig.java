@@ -6,6 +6,8 @@ package dev.genbench.config;
  *
  * @param onBadImage {@code fail} (stop, naming the image) or {@code skip} (leave it out, counted and
  *     warned); genbench's addition
+ * @param maxImagePixels decompression-bomb guard: a larger image is refused before it is decoded (the
+ *     default is PIL's limit); genbench's addition
  */
 @ClassPaths({"lightning_data_modules.AIGenBenchPipeline", "lightning_data_modules.ai_genbench_pipeline.AIGenBenchPipeline",
         "AIGenBenchPipeline"})
@@ -22,7 +24,8 @@ public record DataConfig(
         @Default("4321") long augmentationsBaseSeed,
         @Nullable Integer maximumProcessingSize,
         @Default("false") boolean moveDataToLocalStorage,
-        @Default("fail") OnBadImage onBadImage) implements Component {
+        @Default("fail") OnBadImage onBadImage,
+        @Default("178956970") long maxImagePixels) implements Component {
 
     public DataConfig {
         if (trainBatchSize < 1 || evalBatchSize < 1) {
@@ -30,6 +33,9 @@ public record DataConfig(
         }
         if (numWorkers < 0) {
             throw new IllegalArgumentException("num_workers must be 0 or more, got " + numWorkers);
+        }
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException("max_image_pixels must be positive, got " + maxImagePixels);
         }
         if (augmentationFactor < 1) {
             throw new IllegalArgumentException("augmentation_factor must be at least 1, got " + augmentationFactor);

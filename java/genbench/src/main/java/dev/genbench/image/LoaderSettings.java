@@ -81,6 +81,11 @@ public record LoaderSettings(int workers, int batchSize, int buffers, boolean ke
                 newNormalization, decodeLimits, deterministicAugmentations);
     }
 
+    public LoaderSettings withDecodeLimits(DecodeLimits limits) {
+        return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
+                normalization, limits, deterministicAugmentations);
+    }
+
     public LoaderSettings withDeterministicAugmentations(boolean deterministic) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
                 normalization, decodeLimits, deterministic);

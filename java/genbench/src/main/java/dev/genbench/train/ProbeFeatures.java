@@ -70,6 +70,7 @@ final class ProbeFeatures {
                     .withOnBadImage(config.data().onBadImage())
                     .withTensor(card.input().layout(), TensorType.FLOAT32)
                     .withNormalization(card.input().normalization())
+                    .withDecodeLimits(new dev.genbench.image.DecodeLimits(config.data().maxImagePixels()))
                     .withDeterministicAugmentations(config.data().deterministicAugmentations())
                     .withKeepOrder(false);
             int width = card.featureWidth();

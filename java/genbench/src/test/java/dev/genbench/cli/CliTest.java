@@ -214,11 +214,15 @@ class CliTest {
             }
         }
         Run r = run("bench", "--stage", "decode", "--photos", photos.toString(), "--threads", "1", "--images", "6",
-                "--warmup", "2", "--batch", "2");
+                "--warmup", "2", "--batch", "2", "--json");
         assertEquals(0, r.exitCode(), r.err());
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
         assertEquals(6, json.get("images").asInt());
         assertTrue(json.get("images_per_s").asDouble() > 0);
         assertTrue(json.has("machine"));
+        Run text = run("bench", "--stage", "preprocess", "--photos", photos.toString(), "--threads", "2", "--iters", "4",
+                "--warmup", "2", "--batch", "2");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().startsWith("preprocess: ") && text.out().contains("where the time goes"), text.out());
     }
 }

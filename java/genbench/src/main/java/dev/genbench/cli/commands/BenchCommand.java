@@ -1,6 +1,5 @@
 package dev.genbench.cli.commands;
 
-import dev.genbench.console.Log;
 import dev.genbench.image.ImageBench;
 import dev.genbench.image.LoaderSettings;
 import java.io.PrintWriter;
@@ -19,8 +18,9 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure an image-pipeline stage on a folder of photos; print one JSON object.",
-            "It holds images/s, batch p50/p95, milliseconds per image for each step, peak memory and the machine.",
+            "Measure an image-pipeline stage on a folder of photos.",
+            "Reports images/s, batch p50/p95, milliseconds per image for each step, peak memory and the machine",
+            "(one JSON object with --json); the warm-up is excluded.",
             "Stages: decode (decode only), preprocess (decode + mandatory evaluation preprocessing + resize + normalise",
             "into batches), train (decode + training preprocessing and augmentations into batches)."
         },
@@ -43,8 +43,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "64", description = "Images processed before timing starts (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--images", defaultValue = "256", description = "Images timed; photos are reused in turn (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--images", "--iters"}, defaultValue = "256",
+            description = "Images timed after the warm-up; photos are reused in turn (default: ${DEFAULT-VALUE}).")
     int images;
+
+    @Option(names = "--json", description = "Print one JSON object (for scripts) instead of a readable summary.")
+    boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,9 +58,19 @@ public final class BenchCommand implements Callable<Integer> {
         int workers = threads != null ? threads : LoaderSettings.allCores();
         var result = ImageBench.run(new ImageBench.Settings(stage, photos, workers, batch, warmup, images));
         PrintWriter out = spec.commandLine().getOut();
-        out.println(ImageBench.json(result));
+        if (json) {
+            out.println(ImageBench.json(result));
+        } else {
+            out.printf(java.util.Locale.ROOT, "%s: %.1f images/s on %d workers (%d images in %.2f s after %d warm-up images)%n",
+                    stage.name().toLowerCase(java.util.Locale.ROOT), result.imagesPerSecond(), workers, result.images(),
+                    result.seconds(), warmup);
+            out.printf(java.util.Locale.ROOT, "batch of %d: p50 %.1f ms, p95 %.1f ms; peak RSS %.0f MB, heap in use %.0f MB%n",
+                    batch, result.batchMsP50(), result.batchMsP95(), result.peakRssMb(), result.heapUsedMb());
+            out.println("where the time goes (ms per image, one worker):");
+            result.msPerImageByStep().forEach((step, ms) -> out.printf(java.util.Locale.ROOT, "  %-28s %8.2f%n", step, ms));
+            ImageBench.machineSummary().forEach((k, v) -> out.printf("%s: %s%n", k, v));
+        }
         out.flush();
-        Log.info("%s: %.1f images/s on %d workers", stage.name().toLowerCase(java.util.Locale.ROOT), result.imagesPerSecond(), workers);
         return 0;
     }
 }
