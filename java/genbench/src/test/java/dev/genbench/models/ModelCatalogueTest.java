@@ -86,4 +86,17 @@ class ModelCatalogueTest {
                 """);
         assertEquals(24 * 2 + 32, ModelCatalogue.load(dir).resolve("mnv2_probe").card().featureWidth());
     }
+
+    @Test
+    void theShippedCardsLoadAndTheMiniBenchmarkProbeReadsTheEarlyBlocks() {
+        var catalogue = ModelCatalogue.load(Path.of("../../models/onnx"));
+        assertTrue(catalogue.baseNames().containsAll(java.util.List.of("mobilenetv2_nsfw", "mobilenetv2_140_nsfw", "inceptionv3_nsfw")),
+                catalogue.baseNames().toString());
+        var probe = catalogue.resolve("mobilenetv2_nsfw_probe");
+        assertEquals(240, probe.card().featureWidth());
+        assertTrue(probe.card().standardizeFeatures());
+        assertEquals("mobilenetv2_nsfw_early.onnx", probe.onnxFile().getFileName().toString());
+        assertEquals(0.0, probe.card().input().normalization().meanR());
+        assertEquals(1.0, probe.card().input().normalization().stdR());
+    }
 }
