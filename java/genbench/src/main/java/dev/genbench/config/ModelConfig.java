@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * {@code model_name} picks a backbone card and the {@code _probe}/{@code _tune} variant.
  */
 @ClassPaths({"algorithms.BaseDeepfakeDetectionModel", "algorithms.base_model.BaseDeepfakeDetectionModel",
-        "BaseDeepfakeDetectionModel"})
+        "BaseDeepfakeDetectionModel", "algorithms.SoftTrainAugmentationsModel",
+        "algorithms.soft_augmentations_model.SoftTrainAugmentationsModel", "SoftTrainAugmentationsModel"})
 public record ModelConfig(
         String classPath,
         String modelName,
@@ -33,6 +34,15 @@ public record ModelConfig(
             throw new IllegalArgumentException("training_task binary with evaluation_type multiclass is not a valid combination"
                     + " (a binary model has no per-generator outputs); use binary evaluation");
         }
+    }
+
+    /**
+     * Whether the model is the original's {@code SoftTrainAugmentationsModel}: the same detector, whose
+     * deterministic training augmentations are the evaluation distortions (SPEC §6.3) instead of the
+     * baseline ones.
+     */
+    public boolean softTrainAugmentations() {
+        return classPath.endsWith("SoftTrainAugmentationsModel");
     }
 
     /** {@code training_cropping_strategy} (SPEC §6.3): how a training image becomes the model's input size. */

@@ -211,7 +211,7 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     private ProbeFeatures.Job trainJob(int k, WindowPlan window) {
-        var augmentations = TrainingAugmentations.BASELINE;
+        var augmentations = config.model().softTrainAugmentations() ? TrainingAugmentations.SOFT : TrainingAugmentations.BASELINE;
         var size = config.model().modelInputSize();
         var pipeline = new TrainingPipeline(maximumProcessingSize(), augmentations, config.model().trainingCroppingStrategy(),
                 size.width(), size.height());

@@ -95,4 +95,16 @@ class ConfigsFolderTest {
         assertEquals(0, c.experimentInfo().slidingWindowsDefinition().nGeneratorsPerWindow());
         assertEquals(2, c.trainer().callbacks().size());
     }
+
+    @Test
+    void theMiniBenchmarkModelIsTheOriginalsSoftAugmentationsModel() {
+        var c = ConfigLoader.load(List.of(
+                new ConfigArgument.File(CONFIGS.resolve("mini_benchmark/mini_benchmark_sliding_windows.yaml")),
+                new ConfigArgument.File(CONFIGS.resolve("mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml"))), false).config();
+        assertTrue(c.model().softTrainAugmentations());
+        var base = ConfigLoader.load(List.of(
+                new ConfigArgument.File(CONFIGS.resolve("benchmark_pipelines/base_benchmark_sliding_windows.yaml")),
+                new ConfigArgument.File(CONFIGS.resolve("RN50_clip/RN50_clip_probe_resize.yaml"))), false).config();
+        assertFalse(base.model().softTrainAugmentations());
+    }
 }
