@@ -30,12 +30,16 @@ public final class MiniBenchmarkSetup {
         var builder = new MiniBenchmarkBuilder(new MiniBenchmarkOptions(DEFAULT_DATASET, MiniBenchmarkOptions.defaultCache(DEFAULT_DATASET),
                 MiniBenchmarkOptions.DEFAULT_FAKES_PER_GENERATOR, MiniBenchmarkOptions.DEFAULT_SEED,
                 Runtime.getRuntime().availableProcessors()));
-        if (isMini && !Files.isRegularFile(dataset.resolve("dataset_dict.json"))) {
+        boolean built = isMini && !Files.isRegularFile(dataset.resolve("dataset_dict.json"));
+        if (built) {
             Log.info("the built-in mini benchmark is not built yet: building it now (once; see `genbench make-mini-benchmark --help`)");
             builder.build();
         }
         if (wantsProbeBackbone) {
             builder.exportProbeBackbone(Workspace.modelsFolder());
+        }
+        if (built || wantsProbeBackbone) {
+            builder.dropRebuildableFiles();
         }
     }
 }

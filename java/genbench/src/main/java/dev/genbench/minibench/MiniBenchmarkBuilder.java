@@ -107,6 +107,42 @@ public final class MiniBenchmarkBuilder {
         return target;
     }
 
+    /**
+     * After a finished build (and the backbone export): removes from the cache what it can make again from
+     * its own downloads (the extracted photos, the converted ONNX models, the converter's npm dependency),
+     * keeping the downloads ({@code debs/}, {@code npm/}), so the build leaves little besides the dataset.
+     * A later build with other options re-extracts and re-converts them in a minute or two.
+     *
+     * @return bytes freed
+     */
+    public long dropRebuildableFiles() {
+        long freed = 0;
+        for (String folder : new String[] {"photos", "onnx", "node", "extract.tmp"}) {
+            Path dir = options.cache().resolve(folder);
+            if (Files.exists(dir)) {
+                long size = sizeOf(dir);
+                try {
+                    PhotoPool.deleteTree(dir);
+                    freed += size;
+                } catch (IOException e) {
+                    Log.warn("mini benchmark: could not remove %s (%s); it only takes space", dir, e.getMessage());
+                }
+            }
+        }
+        if (freed > 0) {
+            Log.info("mini benchmark: freed %.0f MB of rebuildable cache files (downloads kept in %s)", freed / 1e6, options.cache());
+        }
+        return freed;
+    }
+
+    private static long sizeOf(Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** The file name the {@code mobilenetv2_nsfw} card names. */
     public static final String PROBE_BACKBONE_FILE = "mobilenetv2_nsfw_early.onnx";
 

@@ -48,6 +48,7 @@ public final class MakeMiniBenchmarkCommand implements Callable<Integer> {
         var builder = new MiniBenchmarkBuilder(options);
         MiniBenchmarkBuilder.Result result = builder.build();
         builder.exportProbeBackbone(dev.genbench.cli.Workspace.modelsFolder());
+        builder.dropRebuildableFiles();
         Log.info("mini benchmark %s in %.1f s", result.reused() ? "reused" : "built", (System.nanoTime() - start) / 1e9);
         System.out.println("content hash: " + result.contentHash());
         var recorded = MiniBenchmarkBuilder.recordedCueCheck(out);
