@@ -37,7 +37,11 @@ final class ProbeFeatures {
 
     static FeatureCache fill(Path cacheRoot, Job job, OrtBackbone backbone, GenbenchConfig config, FeatureCache.Shard shard) {
         ModelCard card = backbone.card();
-        long rows = job.seeds().datasetSize(job.samples().size()) * job.pipeline().maxCrops();
+        // One row per (image, crop slot): multicrop keeps maxCrops slots per image, of which an image smaller
+        // than the input fills only the first (its single centre crop, SPEC §6.4).
+        int slots = job.pipeline().maxCrops();
+        long images = job.seeds().datasetSize(job.samples().size());
+        long rows = images * slots;
         Map<String, Object> key = new LinkedHashMap<>(job.key());
         key.put("positions", Arrays.hashCode(job.samples().positions()));
         key.put("samples", job.samples().size());
@@ -49,14 +53,13 @@ final class ProbeFeatures {
         var spec = new FeatureCache.Spec(rows, card.featureWidth(), FeatureCache.Precision.FP16, key);
         FeatureCache cache = FeatureCache.open(cacheRoot, spec);
         try {
-            long[] missing = cache.missingRows(shard);
+            // An image is cached once its first slot is: its crops are written last slot first (below).
+            long[] missing = java.util.stream.LongStream.range(0, images)
+                    .filter(j -> shard.owns(j) && !cache.isFilled(j * slots))
+                    .toArray();
             if (missing.length == 0) {
                 Log.info("%s: all %d feature rows cached in %s", job.task(), rows, cache.folder());
                 return cache;
-            }
-            if (job.pipeline().maxCrops() != 1) {
-                throw new dev.genbench.console.UserError("multicrop evaluation is not available on the probe path yet;"
-                        + " set model.init_args.evaluation_cropping_strategy to resize or crop");
             }
             if (!config.data().deterministicAugmentations()) {
                 Log.warnOnce("nondeterministic-cache", "deterministic_augmentations is false: each image's augmentation is"
@@ -74,7 +77,7 @@ final class ProbeFeatures {
                     .withDeterministicAugmentations(config.data().deterministicAugmentations())
                     .withKeepOrder(false);
             int width = card.featureWidth();
-            float[] features = new float[batchSize * width];
+            float[] features = new float[batchSize * slots * width]; // a batch holds up to maxCrops crops per image
             FloatBuffer out = FloatBuffer.wrap(features);
             long started = System.nanoTime();
             try (BatchLoader loader = new BatchLoader(job.samples(), job.pipeline(), job.seeds(), missing, settings);
@@ -89,8 +92,14 @@ final class ProbeFeatures {
                         out.clear();
                         backbone.run(pixels, n, out);
                         long[] indices = batch.datasetIndices();
+                        int[] cropToImage = batch.cropToImage();
+                        int[] slot = new int[n];
+                        int[] seen = new int[batch.images()];
                         for (int c = 0; c < n; c++) {
-                            cache.put(indices[batch.cropToImage()[c]], features, c * width);
+                            slot[c] = seen[cropToImage[c]]++;
+                        }
+                        for (int c = n - 1; c >= 0; c--) {
+                            cache.put(indices[cropToImage[c]] * slots + slot[c], features, c * width);
                         }
                         progress.step(batch.images());
                     }

@@ -464,33 +464,37 @@ public final class ProbeRun implements AutoCloseable {
         int width = head.width();
         int chunk = Math.max(1, config.data().evalBatchSize());
         var collector = new PredictionsCollector();
-        float[] features = new float[chunk * width];
+        int slots = (int) (cache.spec().rows() / n); // crop slots per image: 5 for multicrop, else 1
+        float[] crops = new float[chunk * slots * width];
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             int kept = 0;
-            int[] index = new int[m];
+            int[] image = new int[m * slots];
             for (int i = 0; i < m; i++) {
-                if (cache.isFilled(start + i)) {
-                    cache.get(start + i, features, kept * width);
-                    index[kept++] = start + i;
+                for (int s = 0; s < slots; s++) {
+                    long row = (long) (start + i) * slots + s;
+                    if (cache.isFilled(row)) {
+                        cache.get(row, crops, kept * width);
+                        image[kept++] = start + i;
+                    }
                 }
             }
-            float[] logits = head.logitsNoGrad(backend, features, kept);
+            float[] logits = head.logitsNoGrad(backend, crops, kept);
             float[] scores = new float[kept];
             float[] losses = new float[kept];
             long[] labels = new long[kept];
             long[] generators = new long[kept];
             long[] ids = new long[kept];
             int[] local = new int[kept];
-            for (int i = 0; i < kept; i++) {
-                int e = index[i];
-                generators[i] = set.generatorId(e);
-                labels[i] = generators[i] == 0 ? 0 : 1;
-                ids[i] = set.sampleId(e);
-                double z = logits[i];
-                scores[i] = (float) (1 / (1 + Math.exp(-z)));
-                losses[i] = (float) (Math.max(z, 0) - z * labels[i] + Math.log1p(Math.exp(-Math.abs(z))));
-                local[i] = i;
+            for (int c = 0; c < kept; c++) {
+                int e = image[c];
+                generators[c] = set.generatorId(e);
+                labels[c] = generators[c] == 0 ? 0 : 1;
+                ids[c] = set.sampleId(e);
+                double z = logits[c];
+                scores[c] = (float) (1 / (1 + Math.exp(-z)));
+                losses[c] = (float) (Math.max(z, 0) - z * labels[c] + Math.log1p(Math.exp(-Math.abs(z))));
+                local[c] = e - start; // crops of one image share its index: the collector fuses them (mean score)
             }
             collector.add(new PredictionsCollector.CropBatch(scores, losses, labels, generators, ids, local));
         }

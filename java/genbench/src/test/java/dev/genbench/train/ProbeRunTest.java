@@ -191,4 +191,30 @@ class ProbeRunTest {
         assertTrue(!printed.contains("computing"), "the shards filled every row:\n" + printed);
         assertTrue(printed.contains("window 1 training features: all 48 feature rows cached"), printed);
     }
+
+    @Test
+    void multicropEvaluationCachesFiveCropsPerImageAndFusesTheirScores() throws IOException {
+        fit("--model.init_args.evaluation_cropping_strategy=multicrop");
+        var p = PredictionsFile.read(dir.resolve("data/experiment_0/window_0/predictions_validate_all.npz"));
+        assertEquals(16, p.images());
+        int[] cropsOf = new int[p.images()];
+        double[] sums = new double[p.images()];
+        for (int c = 0; c < p.crops(); c++) {
+            int image = Math.toIntExact(p.cropToImageIndex()[c]);
+            cropsOf[image]++;
+            sums[image] += p.cropScores()[c];
+        }
+        int fiveCrop = 0;
+        for (int i = 0; i < p.images(); i++) {
+            assertTrue(cropsOf[i] == 5 || cropsOf[i] == 1,
+                    "five crops, or one centre crop for an image with a side not above the 16x16 input (SPEC §6.4)");
+            fiveCrop += cropsOf[i] == 5 ? 1 : 0;
+            assertEquals(sums[i] / cropsOf[i], p.fusedScores()[i], 1e-6, "the image score is the mean of its crops' scores");
+        }
+        assertTrue(fiveCrop > 0 && fiveCrop < 16, "the fixture mixes small and large images: " + fiveCrop);
+        log.reset();
+        command("validate", "--experiment_info.experiment_id", "0", "--model.init_args.evaluation_cropping_strategy=multicrop");
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("validate features: all 80 feature rows cached"),
+                log.toString(StandardCharsets.UTF_8));
+    }
 }
