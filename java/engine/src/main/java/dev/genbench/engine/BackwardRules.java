@@ -135,13 +135,15 @@ final class BackwardRules {
         });
         rule(Op.EXPAND, (n, g) -> grads(Ops.sumTo(g[0], n.in(0).shape())));
 
-        // C = A B: dA = dC B^T, dB = A^T dC, each summed over batch dims it was broadcast along.
+        // C = A B: dA = dC B^T, dB = A^T dC, each summed over batch dims it was broadcast along. A transpose
+        // is a copy, so each product is formed whichever way copies less: dB = A^T dC or (dC^T A)^T, which
+        // for a linear head (A: batch x features, dC: batch x 1) avoids copying the whole input every step.
         rule(Op.MATMUL, (n, g) -> {
             Tensor a = n.in(0);
             Tensor b = n.in(1);
             return grads(
-                    a.requiresGrad() ? Ops.sumTo(Ops.matmul(g[0], Ops.transposeLast2(b)), a.shape()) : null,
-                    b.requiresGrad() ? Ops.sumTo(Ops.matmul(Ops.transposeLast2(a), g[0]), b.shape()) : null);
+                    a.requiresGrad() ? Ops.sumTo(productWithTransposedRight(g[0], b), a.shape()) : null,
+                    b.requiresGrad() ? Ops.sumTo(productWithTransposedLeft(a, g[0]), b.shape()) : null);
         });
         rule(Op.CONV2D, (n, g) -> {
             Attrs.Conv a = (Attrs.Conv) n.attrs;
@@ -214,5 +216,33 @@ final class BackwardRules {
     /** Ops with a rule; the *_GRAD kernels have none (tests pin that this list is complete). */
     static Op[] differentiable() {
         return Arrays.stream(Op.values()).filter(RULES::containsKey).toArray(Op[]::new);
+    }
+
+    /** X^T Y, as transpose(Y^T X) when that copies fewer elements than transposing X. */
+    private static Tensor productWithTransposedLeft(Tensor x, Tensor y) {
+        long direct = x.shape().elementCount();
+        long swapped = y.shape().elementCount() + (long) x.shape().dim(-1) * y.shape().dim(-1) * batchOf(x, y);
+        return swapped < direct
+                ? Ops.transposeLast2(Ops.matmul(Ops.transposeLast2(y), x))
+                : Ops.matmul(Ops.transposeLast2(x), y);
+    }
+
+    /** X Y^T, as transpose(Y X^T) when that copies fewer elements than transposing Y. */
+    private static Tensor productWithTransposedRight(Tensor x, Tensor y) {
+        long direct = y.shape().elementCount();
+        long swapped = x.shape().elementCount() + (long) x.shape().dim(-2) * y.shape().dim(-2) * batchOf(x, y);
+        return swapped < direct
+                ? Ops.transposeLast2(Ops.matmul(y, Ops.transposeLast2(x)))
+                : Ops.matmul(x, Ops.transposeLast2(y));
+    }
+
+    /** The number of matrices in a batched product (1 for plain 2-d products). */
+    private static long batchOf(Tensor x, Tensor y) {
+        Tensor bigger = x.shape().rank() >= y.shape().rank() ? x : y;
+        long n = 1;
+        for (int i = 0; i < bigger.shape().rank() - 2; i++) {
+            n *= bigger.shape().dim(i);
+        }
+        return n;
     }
 }
