@@ -165,7 +165,7 @@ public final class ProbeRun implements AutoCloseable {
         long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
                 ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
         layout.createWindow(k);
-        List<LoggerConfig> loggers = config.trainer().logger() == null ? List.of() : config.trainer().logger();
+        List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         layout.saveExperimentParameters(k, loggingInitialStep, loggers);
         layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
         WindowPlan window = plan.windows().get(k);
@@ -239,7 +239,7 @@ public final class ProbeRun implements AutoCloseable {
             case "test" -> Stage.TEST;
             default -> null; // predict: evaluation without metrics (SPEC §12 item 16)
         };
-        List<LoggerConfig> loggers = config.trainer().logger() == null ? List.of() : config.trainer().logger();
+        List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         for (int k : windows.isEmpty() ? List.of(0) : windows) {
             Path checkpoint = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
                     "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
