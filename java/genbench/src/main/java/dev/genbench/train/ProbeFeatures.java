@@ -11,7 +11,7 @@ import dev.genbench.image.LoaderSettings;
 import dev.genbench.image.TensorType;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.ModelCard;
-import dev.genbench.models.OrtBackbone;
+import dev.genbench.models.FeatureExtractor;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ final class ProbeFeatures {
     /** Where and for what one list's features are computed. */
     record Job(String task, SplitSamples samples, ItemPipeline pipeline, AugmentationSeeds seeds, Map<String, Object> key) {}
 
-    static FeatureCache fill(Path cacheRoot, Job job, OrtBackbone backbone, GenbenchConfig config, FeatureCache.Shard shard) {
+    static FeatureCache fill(Path cacheRoot, Job job, FeatureExtractor backbone, GenbenchConfig config, FeatureCache.Shard shard) {
         ModelCard card = backbone.card();
         // One row per (image, crop slot): multicrop keeps maxCrops slots per image, of which an image smaller
         // than the input fills only the first (its single centre crop, SPEC §6.4).

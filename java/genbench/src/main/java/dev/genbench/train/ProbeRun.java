@@ -27,7 +27,10 @@ import dev.genbench.metrics.WindowsOrder;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCatalogue;
+import dev.genbench.models.FeatureExtractor;
 import dev.genbench.models.OrtBackbone;
+import dev.genbench.models.Plugins;
+import dev.genbench.models.ProbeModel;
 import dev.genbench.protocol.BenchmarkData;
 import dev.genbench.protocol.EvaluationSet;
 import dev.genbench.protocol.ProtocolPlan;
@@ -55,13 +58,14 @@ public final class ProbeRun implements AutoCloseable {
     private final BenchmarkData data;
     private final ProtocolPlan plan;
     private final ModelCatalogue.Resolved model;
-    private final OrtBackbone backbone;
+    private final FeatureExtractor backbone;
+    private final ProbeModel probeModel;
     private final Backend backend;
     private final Path cacheRoot;
     private final long seed;
 
     private ProbeRun(LoadedConfig loaded, ExperimentLayout layout, BenchmarkData data, ProtocolPlan plan,
-            ModelCatalogue.Resolved model, OrtBackbone backbone, Path cacheRoot, long seed) {
+            ModelCatalogue.Resolved model, ProbeModel probeModel, FeatureExtractor backbone, Path cacheRoot, long seed) {
         this.loaded = loaded;
         this.config = loaded.config();
         this.layout = layout;
@@ -69,6 +73,7 @@ public final class ProbeRun implements AutoCloseable {
         this.plan = plan;
         this.model = model;
         this.backbone = backbone;
+        this.probeModel = probeModel;
         this.backend = CpuBackend.create();
         this.cacheRoot = cacheRoot;
         this.seed = seed;
@@ -96,12 +101,31 @@ public final class ProbeRun implements AutoCloseable {
         try {
             ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(),
                     ProtocolPlan.Settings.of(config));
-            OrtBackbone backbone = OrtBackbone.open(model, OrtBackbone.Options.defaults());
-            return new ProbeRun(loaded, layout, data, plan, model, backbone, cacheRoot, seed);
+            // trainer.accelerator gpu/cuda puts the backbone on ONNX Runtime's CUDA provider; the linear head is
+            // small and trains on the CPU engine either way.
+            ProbeModel probeModel = probeModel(config.model());
+            FeatureExtractor backbone = probeModel.featureExtractor(
+                    OrtBackbone.open(model, OrtBackbone.Options.forTrainer(config.trainer())));
+            return new ProbeRun(loaded, layout, data, plan, model, probeModel, backbone, cacheRoot, seed);
         } catch (RuntimeException e) {
             data.close();
             throw e;
         }
+    }
+
+    /**
+     * The built-in model for the original's class paths; any other {@code model.class_path} is a plug-in
+     * class implementing {@link ProbeModel}, loaded from the plug-ins jars ({@link Plugins}).
+     */
+    static ProbeModel probeModel(dev.genbench.config.ModelConfig model) {
+        List<String> builtIn = java.util.Arrays.asList(
+                dev.genbench.config.ModelConfig.class.getAnnotation(dev.genbench.config.ClassPaths.class).value());
+        if (builtIn.contains(model.classPath())) {
+            return ProbeModel.STANDARD;
+        }
+        ProbeModel plugin = Plugins.fromEnvironment().instantiate(model.classPath(), ProbeModel.class, "model.class_path", builtIn);
+        Log.info("model.class_path %s: a plug-in (cache key '%s')", model.classPath(), plugin.cacheKey());
+        return plugin;
     }
 
     public int windowCount() {
@@ -273,6 +297,9 @@ public final class ProbeRun implements AutoCloseable {
         key.put("dataset", String.valueOf(config.resolvedDatasetPath().toAbsolutePath().normalize()));
         key.put("split", split);
         key.put("rows", split.equals("train") ? data.train().size() : data.validation().size());
+        if (probeModel != ProbeModel.STANDARD) {
+            key.put("probe_model", probeModel.cacheKey()); // only for plug-ins: built-in caches keep their fingerprints
+        }
         return key;
     }
 

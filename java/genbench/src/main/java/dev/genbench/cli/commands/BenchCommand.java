@@ -22,14 +22,20 @@ import picocli.CommandLine.Option;
             "Reports images/s, batch p50/p95, milliseconds per image for each step, peak memory and the machine",
             "(one JSON object with --json); the warm-up is excluded.",
             "Stages: decode (decode only), preprocess (decode + mandatory evaluation preprocessing + resize + normalise",
-            "into batches), train (decode + training preprocessing and augmentations into batches)."
+            "into batches), train (decode + training preprocessing and augmentations into batches),",
+            "features (preprocess + the --model backbone on ONNX Runtime, the loader working ahead of the backbone)."
         },
         footer = {"", "Side by side with the PIL + torchvision peer, alternating runs:",
-            "  /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage preprocess --threads 2 --runs 5"})
+            "  /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage preprocess --threads 2 --runs 5",
+            "  /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage features --model resnet50 --threads 2 --runs 5"})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--stage", defaultValue = "preprocess", description = "decode, preprocess or train (default: ${DEFAULT-VALUE}).")
-    ImageBench.Stage stage;
+    @Option(names = "--stage", defaultValue = "preprocess",
+            description = "decode, preprocess, train or features (default: ${DEFAULT-VALUE}).")
+    Stage stage;
+
+    /** The image stages of {@link ImageBench}, and {@code features}: those and the backbone ({@code FeatureBench}). */
+    enum Stage { DECODE, PREPROCESS, TRAIN, FEATURES }
 
     @Option(names = "--photos", required = true, paramLabel = "DIR", description = "A folder of .jpg/.png/.webp photos.")
     Path photos;
@@ -47,6 +53,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Images timed after the warm-up; photos are reused in turn (default: ${DEFAULT-VALUE}).")
     int images;
 
+    @Option(names = "--model", paramLabel = "CARD|ONNX|NAME",
+            description = "For --stage features: a model card (.yaml), an ONNX file with its card beside it, or a name in models/onnx.")
+    String model;
+
+    @Option(names = "--intra-op-threads", description = "For --stage features: ONNX Runtime's threads inside an operator"
+            + " (default: as --threads).")
+    Integer intraOpThreads;
+
+    @Option(names = "--spin-wait", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "For --stage features: let idle ONNX Runtime threads spin (faster only when they have the cores to"
+            + " themselves; default: ${DEFAULT-VALUE}).")
+    boolean spinWait;
+
     @Option(names = "--json", description = "Print one JSON object (for scripts) instead of a readable summary.")
     boolean json;
 
@@ -56,7 +75,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int workers = threads != null ? threads : LoaderSettings.allCores();
-        var result = ImageBench.run(new ImageBench.Settings(stage, photos, workers, batch, warmup, images));
+        if (stage == Stage.FEATURES) {
+            return features(workers);
+        }
+        var result = ImageBench.run(new ImageBench.Settings(ImageBench.Stage.valueOf(stage.name()), photos, workers, batch, warmup,
+                images));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(ImageBench.json(result));
@@ -69,6 +92,31 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("where the time goes (ms per image, one worker):");
             result.msPerImageByStep().forEach((step, ms) -> out.printf(java.util.Locale.ROOT, "  %-28s %8.2f%n", step, ms));
             ImageBench.machineSummary().forEach((k, v) -> out.printf("%s: %s%n", k, v));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int features(int workers) {
+        if (model == null) {
+            throw new dev.genbench.console.UserError("--stage features needs --model (a model card, an ONNX file with its card,"
+                    + " or a name in models/onnx)");
+        }
+        var options = dev.genbench.models.OrtBackbone.Options.defaults()
+                .withThreads(intraOpThreads != null ? intraOpThreads : workers, 1).withSpinWait(spinWait);
+        var result = dev.genbench.models.FeatureBench.run(new dev.genbench.models.FeatureBench.Settings(model,
+                dev.genbench.cli.Workspace.modelsFolder(), photos, workers, options, batch, warmup, images));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(result.toJson());
+        } else {
+            var t = result.timing();
+            out.printf(java.util.Locale.ROOT, "features (%s, %d-d): %.1f images/s, %d loader workers, %d ONNX Runtime threads"
+                    + " (%d images in %.2f s after %d warm-up images)%n", result.model(), result.featureWidth(), t.imagesPerSecond(),
+                    workers, options.intraOpThreads(), t.images(), t.seconds(), warmup);
+            out.printf(java.util.Locale.ROOT, "batch of %d: p50 %.1f ms, p95 %.1f ms; peak RSS %.0f MB%n", batch, t.batchMsP50(),
+                    t.batchMsP95(), t.peakRssMb());
+            t.msPerImageByStep().forEach((step, ms) -> out.printf(java.util.Locale.ROOT, "  %-40s %8.2f ms/image%n", step, ms));
         }
         out.flush();
         return 0;
