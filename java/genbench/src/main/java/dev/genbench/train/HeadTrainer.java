@@ -143,7 +143,8 @@ final class HeadTrainer {
                 if (tb != null) {
                     tb.scalars(epochScalars, loggingInitialStep + globalStep);
                 }
-                Log.info("window %d epoch %d: train loss %.4f over %d batches", k, epoch, lossSum / batchesPerEpoch, batchesPerEpoch);
+                Log.info("window %d epoch %d: train loss %.4f over %d batches in %.3f s (from the feature cache)", k, epoch,
+                        lossSum / batchesPerEpoch, batchesPerEpoch, (System.nanoTime() - started) / 1e9);
             }
         }
         return globalStep;

@@ -328,14 +328,24 @@ public final class ProbeRun implements AutoCloseable {
         return head;
     }
 
+    /** Read in chunks: a copy of a whole cache (1M rows x 1280 floats: 5 GB) would not fit a modest heap. */
     private static float[][] trainingStatistics(FeatureCache cache) {
         int width = cache.spec().width();
-        long[] rows = java.util.stream.LongStream.range(0, cache.spec().rows()).filter(cache::isFilled).toArray();
-        float[] all = new float[Math.toIntExact((long) rows.length * width)];
-        for (int i = 0; i < rows.length; i++) {
-            cache.get(rows[i], all, i * width);
+        int chunk = 4096;
+        float[] rows = new float[chunk * width];
+        var statistics = new LinearHead.Statistics(width);
+        int n = 0;
+        for (long r = 0; r < cache.spec().rows(); r++) {
+            if (cache.isFilled(r)) {
+                cache.get(r, rows, n++ * width);
+                if (n == chunk) {
+                    statistics.add(rows, n);
+                    n = 0;
+                }
+            }
         }
-        return LinearHead.statistics(all, rows.length, width);
+        statistics.add(rows, n);
+        return statistics.meanAndScale();
     }
 
     /** Epochs of minibatch training on cached features; returns the optimizer steps taken. */
