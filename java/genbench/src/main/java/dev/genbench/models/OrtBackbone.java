@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.genbench.config.Devices;
+import dev.genbench.config.TrainerConfig;
 import dev.genbench.console.UserError;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,14 +62,13 @@ public final class OrtBackbone implements FeatureExtractor {
          * provider on the first listed device for {@code cuda}/{@code gpu}, else the CPU one. Loader threads
          * share the cores with the backbone here, so intra-op threads do not spin.
          */
-        public static Options forTrainer(dev.genbench.config.TrainerConfig trainer) {
+        public static Options forTrainer(TrainerConfig trainer) {
             var a = trainer.accelerator();
-            boolean cuda = a == dev.genbench.config.TrainerConfig.Accelerator.CUDA
-                    || a == dev.genbench.config.TrainerConfig.Accelerator.GPU;
+            boolean cuda = a == TrainerConfig.Accelerator.CUDA || a == TrainerConfig.Accelerator.GPU;
             return new Options(0, 0, false, cuda ? Provider.CUDA : Provider.CPU, cuda ? firstDevice(trainer.devices()) : 0);
         }
 
-        private static int firstDevice(dev.genbench.config.Devices devices) {
+        private static int firstDevice(Devices devices) {
             Object v = devices.value();
             if (v instanceof List<?> list && !list.isEmpty()) {
                 return ((Number) list.get(0)).intValue();
