@@ -138,10 +138,13 @@ public final class DetectorServer implements AutoCloseable {
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
             body = in.readNBytes(Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1)));
-        }
-        if (body.length > limits.maxBodyBytes()) {
-            refuse(ex, 413, "the image is more than " + limits.maxBodyBytes() + " bytes, this server's limit (--max-body-bytes)");
-            return;
+            if (body.length > limits.maxBodyBytes()) {
+                // A chunked body over the limit: read the rest away (the request time limit bounds it), so the
+                // client, still sending, gets the answer instead of a reset connection.
+                in.transferTo(OutputStream.nullOutputStream());
+                refuse(ex, 413, "the image is more than " + limits.maxBodyBytes() + " bytes, this server's limit (--max-body-bytes)");
+                return;
+            }
         }
         if (body.length == 0) {
             refuse(ex, 400, "the request body is empty; POST the encoded image as the body");
