@@ -76,6 +76,13 @@ class DetectorServerTest {
         assertEquals(200, post(good).statusCode());
     }
 
+    @Test
+    void cudaWithoutAGpuBuildIsAClearError() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.genbench.console.UserError.class,
+                () -> Detector.open(detector.file(), new Detector.Options(Detector.Device.CUDA, 1, DecodeLimits.DEFAULT)));
+        assertTrue(e.getMessage().contains("--device cuda") && e.getMessage().contains("--device cpu"), e.getMessage());
+    }
+
     private void assertStatus(int status, HttpResponse<String> r, String messagePart) {
         assertEquals(status, r.statusCode(), r.body());
         assertTrue(r.body().startsWith("{\"error\":") && r.body().contains(messagePart), r.body());
