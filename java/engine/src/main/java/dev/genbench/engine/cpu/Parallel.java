@@ -16,7 +16,26 @@ public final class Parallel {
         void run(long from, long to);
     }
 
-    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    /**
+     * System property naming how many threads the engine uses (its Java pool and oneDNN's OpenMP
+     * threads); read once, when the CPU backend first loads. Default: all cores.
+     */
+    public static final String THREADS_PROPERTY = "genbench.engine.threads";
+
+    private static final ForkJoinPool POOL = new ForkJoinPool(configuredThreads());
+
+    static int configuredThreads() {
+        String v = System.getProperty(THREADS_PROPERTY);
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        if (v == null || v.isBlank()) {
+            return cores;
+        }
+        try {
+            return Math.max(1, Integer.parseInt(v.strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + THREADS_PROPERTY + "=" + v + " is not a thread count", e);
+        }
+    }
 
     private Parallel() {}
 
