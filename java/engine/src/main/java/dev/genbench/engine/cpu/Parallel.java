@@ -62,6 +62,30 @@ public final class Parallel {
         POOL.invoke(new Split(body, 0, n, size));
     }
 
+    /** A body over {@code length} items from {@code start}; see {@link #blocks}. */
+    @FunctionalInterface
+    public interface Block {
+        void run(long start, int length);
+    }
+
+    /** Largest block {@link #blocks} hands out: 1 Mi items, 4 MB of floats, well inside an int. */
+    static final int BLOCK = 1 << 20;
+
+    /**
+     * Like {@link #range}, but hands the body blocks of at most {@link #BLOCK} items with an int
+     * length, so kernels loop {@code for (int i = 0; i < length; i++)} over slices of their
+     * segments: int-counted loops are the ones C2 vectorises most reliably. (It does not stop C2's
+     * speculative loop predicates from failing when tensors change size; the JVM flag
+     * -XX:-UseProfiledLoopPredicate does, see the engine README.)
+     */
+    public static void blocks(long n, long grain, Block body) {
+        range(n, grain, (from, to) -> {
+            for (long s = from; s < to; s += BLOCK) {
+                body.run(s, (int) Math.min(BLOCK, to - s));
+            }
+        });
+    }
+
     private static final class Split extends RecursiveAction {
         private final Range body;
         private final long from;
