@@ -1,10 +1,10 @@
 package dev.genbench.models;
 
-import dev.genbench.config.ModelConfig.EvaluationCropping;
 import dev.genbench.console.UserError;
 import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.image.Batch;
 import dev.genbench.image.BatchLoader;
+import dev.genbench.image.EvaluationCropping;
 import dev.genbench.image.EvaluationPipeline;
 import dev.genbench.image.FolderSource;
 import dev.genbench.image.ImageBench;
