@@ -106,7 +106,7 @@ class OrtBackboneTest {
         assertEquals(OrtBackbone.Provider.CPU, OrtBackbone.Options.forTrainer(cpu).provider());
     }
 
-    /** On a machine with the GPU artifact and a GPU (./mvnw -Pcuda test -Dgroups=gpu): CUDA gives the CPU's features. */
+    /** On a machine with the GPU artifact and a GPU (./mvnw -Pcuda,slow test -Dgroups=gpu): CUDA gives the CPU's features. */
     @Test
     @org.junit.jupiter.api.Tag("gpu")
     void cudaFeaturesMatchTheCpuOnes() throws IOException {
