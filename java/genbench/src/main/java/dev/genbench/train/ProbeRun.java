@@ -47,7 +47,7 @@ import java.util.OptionalInt;
  *
  * <p>One instance per command; it owns the dataset, the backbone and the engine backend and closes them.
  */
-public final class ProbeRun implements AutoCloseable {
+public final class ProbeRun implements DetectorRun {
 
     private final LoadedConfig loaded;
     private final GenbenchConfig config;
@@ -59,6 +59,7 @@ public final class ProbeRun implements AutoCloseable {
     private final Backend backend;
     private final Path cacheRoot;
     private final long seed;
+    private final EvaluationRecorder recorder;
 
     private ProbeRun(LoadedConfig loaded, ExperimentLayout layout, BenchmarkData data, ProtocolPlan plan,
             ModelCatalogue.Resolved model, OrtBackbone backbone, Path cacheRoot, long seed) {
@@ -72,6 +73,7 @@ public final class ProbeRun implements AutoCloseable {
         this.backend = CpuBackend.create();
         this.cacheRoot = cacheRoot;
         this.seed = seed;
+        this.recorder = new EvaluationRecorder(config, data, plan, layout);
     }
 
     /**
@@ -85,8 +87,8 @@ public final class ProbeRun implements AutoCloseable {
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
         if (model.variant() != ModelCatalogue.Variant.PROBE) {
-            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model; fine-tuning runs on the"
-                    + " trainable engine, which `genbench fit` does not drive yet; use the _probe variant");
+            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model, which TuneRun trains; "
+                    + "this command runs _probe models only");
         }
         if (config.trainer().precision() != TrainerConfig.Precision.FP32_TRUE && config.trainer().precision() != TrainerConfig.Precision.FP32) {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
@@ -109,26 +111,9 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     /** Trains the windows from where the experiment stands (or the one window asked for); returns the windows trained. */
+    @Override
     public List<Integer> fit() {
-        Integer requested = config.experimentInfo().slidingWindowsDefinition().currentWindow();
-        List<Integer> trained = new java.util.ArrayList<>();
-        Log.info("timeline: %d windows", windowCount());
-        for (int k = 0; k < windowCount(); k++) {
-            Log.info("  %d %s", k, plan.timeline().window(k));
-        }
-        while (true) {
-            ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
-            if (step.window() >= windowCount()) {
-                Log.info("all %d windows of experiment %s are done", windowCount(), layout.id());
-                break;
-            }
-            trainWindow(step);
-            trained.add(step.window());
-            if (requested != null) {
-                break;
-            }
-        }
-        return trained;
+        return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(), this::trainWindow);
     }
 
     /**
@@ -153,11 +138,9 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     /** As {@link #summary()} for the {@code validate} or {@code test} predictions. */
+    @Override
     public String summary(String stageKey) {
-        Stage stage = stageKey.equals("test") ? Stage.TEST : Stage.VALIDATE;
-        var evaluation = PredictionsEvaluator.evaluateExperiment(layout.experimentFolder(),
-                new EvaluationOptions(stage, config.model().classificationThreshold(), true));
-        return EvaluationText.render(evaluation, Mechanism.IMMEDIATE_FUTURE);
+        return recorder.summary(stageKey);
     }
 
     private void trainWindow(ExperimentLayout.TrainingStep step) {
@@ -198,13 +181,9 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     private ProbeFeatures.Job trainJob(int k, WindowPlan window) {
-        var augmentations = config.model().softTrainAugmentations() ? TrainingAugmentations.SOFT : TrainingAugmentations.BASELINE;
-        var size = config.model().modelInputSize();
-        var pipeline = new TrainingPipeline(maximumProcessingSize(), augmentations, config.model().trainingCroppingStrategy(),
-                size.width(), size.height());
         var seeds = new AugmentationSeeds(config.data().augmentationsBaseSeed(), config.data().augmentationFactor());
         return new ProbeFeatures.Job("window " + k + " training features", new SplitSamples(data.train(), window.training()),
-                pipeline, seeds, datasetKey("train"));
+                recorder.trainingPipeline(), seeds, datasetKey("train"));
     }
 
     private ProbeFeatures.Job evaluationJob() {
@@ -213,10 +192,7 @@ public final class ProbeRun implements AutoCloseable {
 
     /** Evaluation views: the mandatory preprocessing seeded by position (SPEC §5), so any window reuses them. */
     private ProbeFeatures.Job evaluationJob(EvaluationSet set, String task) {
-        var size = config.model().modelInputSize();
-        var pipeline = new EvaluationPipeline(maximumProcessingSize(), config.model().evaluationCroppingStrategy(),
-                size.width(), size.height());
-        return new ProbeFeatures.Job(task, new SplitSamples(data.validation(), set.positions()), pipeline,
+        return new ProbeFeatures.Job(task, new SplitSamples(data.validation(), set.positions()), recorder.evaluationPipeline(),
                 AugmentationSeeds.evaluation(config.data().augmentationsBaseSeed()), datasetKey("validation"));
     }
 
@@ -227,18 +203,10 @@ public final class ProbeRun implements AutoCloseable {
      *
      * @param stageKey {@code validate}, {@code test} or {@code predict}
      */
+    @Override
     public void evaluateWindows(String stageKey, List<Integer> windows, java.util.Optional<Path> explicitCheckpoint) {
-        EvaluationSet set = switch (stageKey) {
-            case "validate" -> plan.validation();
-            case "test" -> plan.test();
-            case "predict" -> wholeValidationSplit();
-            default -> throw new IllegalArgumentException(stageKey);
-        };
-        Stage metricsStage = switch (stageKey) {
-            case "validate" -> Stage.VALIDATE;
-            case "test" -> Stage.TEST;
-            default -> null; // predict: evaluation without metrics (SPEC §12 item 16)
-        };
+        EvaluationSet set = recorder.evaluationSet(stageKey);
+        Stage metricsStage = EvaluationRecorder.metricsStage(stageKey);
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         for (int k : windows.isEmpty() ? List.of(0) : windows) {
             Path checkpoint = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
@@ -259,26 +227,12 @@ public final class ProbeRun implements AutoCloseable {
         }
     }
 
-    /** The predict stage's set: the whole validation split, unbalanced and in stored order, no pairing. */
-    private EvaluationSet wholeValidationSplit() {
-        var split = data.validation().labelled();
-        int[] positions = java.util.stream.IntStream.range(0, split.size()).toArray();
-        int[] paired = new int[positions.length];
-        java.util.Arrays.fill(paired, -1);
-        return new EvaluationSet(dev.genbench.protocol.EvaluationStage.VALIDATION, split, positions, paired);
-    }
-
     private Map<String, Object> datasetKey(String split) {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("dataset", String.valueOf(config.resolvedDatasetPath().toAbsolutePath().normalize()));
         key.put("split", split);
         key.put("rows", split.equals("train") ? data.train().size() : data.validation().size());
         return key;
-    }
-
-    private OptionalInt maximumProcessingSize() {
-        Integer m = config.data().maximumProcessingSize();
-        return m == null ? OptionalInt.empty() : OptionalInt.of(m);
     }
 
     private LinearHead initialHead(ExperimentLayout.TrainingStep step, FeatureCache trainCache) {
@@ -351,70 +305,14 @@ public final class ProbeRun implements AutoCloseable {
                 }
             }
             float[] logits = head.logitsNoGrad(backend, crops, kept);
-            float[] scores = new float[kept];
-            float[] losses = new float[kept];
-            long[] labels = new long[kept];
-            long[] generators = new long[kept];
-            long[] ids = new long[kept];
-            int[] local = new int[kept];
-            for (int c = 0; c < kept; c++) {
-                int e = image[c];
-                generators[c] = set.generatorId(e);
-                labels[c] = generators[c] == 0 ? 0 : 1;
-                ids[c] = set.sampleId(e);
-                double z = logits[c];
-                scores[c] = (float) (1 / (1 + Math.exp(-z)));
-                losses[c] = (float) (Math.max(z, 0) - z * labels[c] + Math.log1p(Math.exp(-Math.abs(z))));
-                local[c] = e - start; // crops of one image share its index: the collector fuses them (mean score)
-            }
-            collector.add(new PredictionsCollector.CropBatch(scores, losses, labels, generators, ids, local));
+            // crops of one image share its index: the collector fuses them (mean score)
+            collector.add(EvaluationRecorder.cropBatch(set, logits, image, kept, start));
         }
-        Map<Long, Integer> pairing = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            pairing.put(set.sampleId(i), set.pairedGenerator()[i]);
-        }
-        List<String> names = data.generatorIdToName();
-        List<List<String>> timeline = plan.timeline().windows();
-        PredictionsFile predictions = collector.build(names, timeline, id -> pairing.getOrDefault(id, -1));
-        Path file = predictions.writeEvaluation(layout.windowFolder(k), stageKey, epoch, globalStep);
-        Log.info("window %d: %s predictions %s", k, stageKey, file);
-        if (stage == null) {
-            return;
-        }
-
-        double threshold = config.model().classificationThreshold();
-        var images = new EvaluatedImages(predictions.fusedScores(), predictions.fusedGeneratorIds(), predictions.pairing());
-        Map<String, Double> scalars = new LinkedHashMap<>(EpochMetrics.loggable(
-                EpochMetrics.evaluationEpoch(stage, images, names, threshold)));
-        WindowsOrder order = WindowsOrder.fromNames(timeline, names);
-        for (Mechanism mechanism : Mechanism.logged()) {
-            scalars.putAll(EpochMetrics.loggable(EpochMetrics.slidingEpoch(mechanism, stage, images, order, k, threshold)));
-        }
-        double meanLoss = 0;
-        for (float l : predictions.fusedLosses()) {
-            meanLoss += l;
-        }
-        scalars.put(stage == Stage.TEST ? "test_loss" : "val_loss", meanLoss / Math.max(1, predictions.fusedLosses().length));
-        scalars.put(stage.key() + "_window", (double) k);
-        scalars.put("step", (double) (loggingInitialStep + globalStep));
-        tb.scalars(scalars, loggingInitialStep + globalStep);
-        Double next = scalars.get("immediate_future_" + stage.key() + "_BinaryAUROC_epoch/all");
-        Double all = scalars.get(stage.key() + "_BinaryAUROC_epoch/all");
-        Log.info("window %d: %s AUROC %s on all images, %s on the next window's generators%s", k, stage.key(), format(all), format(next),
-                k == windowCount() - 1 ? " (the last window falls back to its own)" : "");
-    }
-
-    private static String format(Double v) {
-        return v == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", v);
+        recorder.record(k, collector, set, stageKey, stage, epoch, globalStep, loggingInitialStep, tb);
     }
 
     private TensorBoardWriter openTensorBoard(List<LoggerConfig> loggers) {
-        for (LoggerConfig logger : loggers) {
-            if (logger instanceof LoggerConfig.TensorBoard t) {
-                return TensorBoardWriter.open(t.saveDir().resolve(t.name()).resolve(String.valueOf(t.version())));
-            }
-        }
-        return TensorBoardWriter.open(layout.windowFolder(0).resolveSibling(".no-logger-events"));
+        return recorder.openTensorBoard(loggers);
     }
 
     @Override
