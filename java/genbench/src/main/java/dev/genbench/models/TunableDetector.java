@@ -228,7 +228,7 @@ public final class TunableDetector implements AutoCloseable {
         added.add(node("Gemm", List.of(features, LinearHead.WEIGHT, LinearHead.BIAS), LOGIT, intAttr("transB", 1)));
 
         // Keep only the nodes the new outputs depend on (a readout of early blocks skips the rest of the network).
-        List<Onnx.NodeProto> all = new ArrayList<>(g.getNodeList());
+        List<Onnx.NodeProto> all = new ArrayList<>(g.getNodeList().stream().map(TunableDetector::inferenceForm).toList());
         all.addAll(added);
         Map<String, Onnx.NodeProto> producer = new LinkedHashMap<>();
         all.forEach(n -> n.getOutputList().forEach(o -> producer.put(o, n)));
@@ -263,6 +263,29 @@ public final class TunableDetector implements AutoCloseable {
         out.addOutput(floatOutput(LOGIT, "N", "1"));
         out.addOutput(floatOutput(FEATURES, "N", String.valueOf(card.featureWidth())));
         return source.toBuilder().setGraph(out).build();
+    }
+
+    /**
+     * A node as an inference graph has it: a training-mode export's batch norm (running-statistics
+     * outputs, {@code training_mode}) and dropout ({@code training_mode} input, mask output) would make
+     * another runtime use batch statistics and random masks. The engine ignores both (its mode decides),
+     * so the exported file behaves as the engine does in eval mode.
+     */
+    private static Onnx.NodeProto inferenceForm(Onnx.NodeProto n) {
+        if (n.getOpType().equals("BatchNormalization") && (n.getOutputCount() > 1
+                || n.getAttributeList().stream().anyMatch(a -> a.getName().equals("training_mode")))) {
+            Onnx.NodeProto.Builder b = n.toBuilder().clearOutput().addOutput(n.getOutput(0)).clearAttribute();
+            n.getAttributeList().stream().filter(a -> !a.getName().equals("training_mode")).forEach(b::addAttribute);
+            return b.build();
+        }
+        if (n.getOpType().equals("Dropout") && (n.getInputCount() > 2 || n.getOutputCount() > 1)) {
+            Onnx.NodeProto.Builder b = n.toBuilder().clearInput().addInput(n.getInput(0)).clearOutput().addOutput(n.getOutput(0));
+            if (n.getInputCount() > 1) {
+                b.addInput(n.getInput(1));
+            }
+            return b.build();
+        }
+        return n;
     }
 
     /** The nodes that turn one graph output into its part of the feature vector; returns the parts' names. */
