@@ -1,8 +1,10 @@
 package dev.genbench.train;
 
 import dev.genbench.config.GenbenchConfig;
+import dev.genbench.config.LoadedConfig;
 import dev.genbench.config.LoggerConfig;
 import dev.genbench.console.Log;
+import dev.genbench.console.UserError;
 import dev.genbench.evaluate.EvaluationOptions;
 import dev.genbench.evaluate.EvaluationText;
 import dev.genbench.evaluate.PredictionsEvaluator;
@@ -48,6 +50,42 @@ final class EvaluationRecorder {
         this.data = data;
         this.plan = plan;
         this.layout = layout;
+    }
+
+    /**
+     * Opens window k for training (SPEC §4.5): creates its folder, writes {@code experiment_parameters.yaml}
+     * and {@code fit_config.yaml}, and returns its logging offset ({@code logging_initial_step}).
+     */
+    long startTrainingWindow(int k) {
+        long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
+                ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
+        layout.createWindow(k);
+        layout.saveExperimentParameters(k, loggingInitialStep, config.trainer().logger()); // a null logger list is handled there
+        layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
+        return loggingInitialStep;
+    }
+
+    /** The checkpoint a {@code validate}, {@code test} or {@code predict} of window k reads, and its logging offset. */
+    record EvaluationTarget(Path file, ProbeCheckpoint checkpoint, long loggingInitialStep) {
+        long epoch() {
+            return ((Number) checkpoint.metadata().getOrDefault("epoch", 0)).longValue();
+        }
+    }
+
+    /**
+     * Resolves window k's checkpoint for a stage (the explicit one, else the window's latest), writes the
+     * stage's config into the window folder and says what it evaluates.
+     */
+    EvaluationTarget startEvaluation(int k, String stageKey, java.util.Optional<Path> explicitCheckpoint) {
+        Path file = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
+                "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
+        ProbeCheckpoint checkpoint = ProbeCheckpoint.read(file);
+        long offset = config.experimentInfo().loggingInitialStep() != null
+                ? config.experimentInfo().loggingInitialStep() : checkpoint.globalStep();
+        layout.createWindow(k);
+        layout.saveConfig(k, stageKey, LoadedConfig.toYaml(config));
+        Log.info("window %d: %s with %s", k, stageKey, file);
+        return new EvaluationTarget(file, checkpoint, offset);
     }
 
     /** The training pipeline of the configured model class (baseline or soft augmentations) and input size. */

@@ -2,7 +2,6 @@ package dev.genbench.train;
 
 import dev.genbench.config.OptimizerConfig;
 import dev.genbench.config.TrainerConfig;
-import dev.genbench.console.Log;
 import dev.genbench.console.Progress;
 import dev.genbench.console.UserError;
 import dev.genbench.engine.Autograd;
@@ -12,12 +11,8 @@ import dev.genbench.engine.Shape;
 import dev.genbench.engine.Tensor;
 import dev.genbench.engine.TensorScope;
 import dev.genbench.io.TensorBoardWriter;
-import dev.genbench.metrics.BinaryMetricsAccumulator;
-import dev.genbench.metrics.EpochMetrics;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.LinearHead;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Minibatch training of a probe head on cached features, with the original's loop semantics (SPEC §7.5):
@@ -62,12 +57,11 @@ final class HeadTrainer {
         int width = head.width();
         float[] features = new float[batch * width];
         float[] targets = new float[batch];
-        try (TrainingSteps steps = new TrainingSteps(trainer, settings.optimizer(), head.parameters(), batchesPerEpoch, epochs)) {
+        try (TrainingSteps steps = new TrainingSteps(trainer, settings.optimizer(), head.parameters(), batchesPerEpoch, epochs,
+                settings.threshold())) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long[] order = TrainingSteps.shuffled(filled, TrainingSteps.epochRng(settings.seed(), k, epoch));
-                var epochAccumulator = new BinaryMetricsAccumulator(settings.threshold());
-                long started = System.nanoTime();
-                double lossSum = 0;
+                steps.startEpoch();
                 try (Progress progress = Progress.start("window " + k + " epoch " + epoch, batchesPerEpoch, "batch")) {
                     for (long b = 0; b < batchesPerEpoch; b++) {
                         for (int i = 0; i < batch; i++) {
@@ -87,26 +81,12 @@ final class HeadTrainer {
                             Autograd.backward(Ops.mul(mean, Ops.scalar(mean, steps.lossScale())));
                             scores = Ops.sigmoid(logits).toFloats();
                         }
-                        lossSum += loss;
-                        epochAccumulator.update(scores, TrainingSteps.toBooleans(targets));
-                        boolean lastOfEpoch = b == batchesPerEpoch - 1;
-                        if (steps.afterBackward(b, lastOfEpoch) && steps.logsNow(lastOfEpoch) && tb != null) {
-                            long logStep = loggingInitialStep + steps.globalStep();
-                            double seconds = (System.nanoTime() - started) / 1e9;
-                            tb.scalars(steps.stepScalars(k, loss, (b + 1) * batch / Math.max(seconds, 1e-9), logStep, scores, targets,
-                                    settings.threshold()), logStep);
-                        }
+                        steps.afterBatch(k, b, b == batchesPerEpoch - 1, loss, scores, targets, loggingInitialStep, tb);
                         progress.step();
                         progress.status(String.format(java.util.Locale.ROOT, "loss %.4f", loss));
                     }
                 }
-                Map<String, Double> epochScalars = new LinkedHashMap<>(EpochMetrics.loggable(
-                        EpochMetrics.fitEpoch(epochAccumulator.compute())));
-                epochScalars.put("train_loss_epoch", lossSum / batchesPerEpoch);
-                if (tb != null) {
-                    tb.scalars(epochScalars, loggingInitialStep + steps.globalStep());
-                }
-                Log.info("window %d epoch %d: train loss %.4f over %d batches", k, epoch, lossSum / batchesPerEpoch, batchesPerEpoch);
+                steps.endEpoch(k, epoch, batchesPerEpoch, loggingInitialStep, tb);
             }
             return steps.globalStep();
         }

@@ -9,21 +9,10 @@ import dev.genbench.console.UserError;
 import dev.genbench.engine.Backend;
 import dev.genbench.engine.cpu.CpuBackend;
 import dev.genbench.engine.optim.OneCycleLR;
-import dev.genbench.evaluate.EvaluationOptions;
-import dev.genbench.evaluate.EvaluationText;
-import dev.genbench.evaluate.PredictionsEvaluator;
 import dev.genbench.image.AugmentationSeeds;
-import dev.genbench.image.EvaluationPipeline;
-import dev.genbench.image.TrainingAugmentations;
-import dev.genbench.image.TrainingPipeline;
 import dev.genbench.io.PredictionsCollector;
-import dev.genbench.io.PredictionsFile;
 import dev.genbench.io.TensorBoardWriter;
-import dev.genbench.metrics.EpochMetrics;
-import dev.genbench.metrics.EvaluatedImages;
-import dev.genbench.metrics.Mechanism;
 import dev.genbench.metrics.Stage;
-import dev.genbench.metrics.WindowsOrder;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCatalogue;
@@ -33,11 +22,9 @@ import dev.genbench.protocol.EvaluationSet;
 import dev.genbench.protocol.ProtocolPlan;
 import dev.genbench.protocol.WindowPlan;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 /**
  * The {@code _probe} path of {@code fit}: window after window (SPEC §4.4), features of the window's
@@ -145,12 +132,8 @@ public final class ProbeRun implements DetectorRun {
 
     private void trainWindow(ExperimentLayout.TrainingStep step) {
         int k = step.window();
-        long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
-                ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
-        layout.createWindow(k);
+        long loggingInitialStep = recorder.startTrainingWindow(k);
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
-        layout.saveExperimentParameters(k, loggingInitialStep, loggers);
-        layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
         WindowPlan window = plan.windows().get(k);
         Log.info("window %d: generators %s, %d training samples x %d replicas", k, window.generators(),
                 window.training().length, config.data().augmentationFactor());
@@ -209,20 +192,14 @@ public final class ProbeRun implements DetectorRun {
         Stage metricsStage = EvaluationRecorder.metricsStage(stageKey);
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         for (int k : windows.isEmpty() ? List.of(0) : windows) {
-            Path checkpoint = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
-                    "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
-            ProbeCheckpoint ckpt = ProbeCheckpoint.read(checkpoint);
-            long offset = config.experimentInfo().loggingInitialStep() != null
-                    ? config.experimentInfo().loggingInitialStep() : ckpt.globalStep();
-            layout.createWindow(k);
-            layout.saveConfig(k, stageKey, LoadedConfig.toYaml(config));
-            Log.info("window %d: %s with %s", k, stageKey, checkpoint);
+            EvaluationRecorder.EvaluationTarget target = recorder.startEvaluation(k, stageKey, explicitCheckpoint);
             try (TensorBoardWriter tb = openTensorBoard(layout.windowLoggers(loggers, k));
                     FeatureCache cache = ProbeFeatures.fill(cacheRoot, evaluationJob(set, stageKey + " features"), backbone, config,
                             FeatureCache.Shard.all());
-                    LinearHead head = LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), checkpoint.toString())) {
-                long epoch = ((Number) ckpt.metadata().getOrDefault("epoch", 0)).longValue();
-                evaluate(k, head, cache, set, stageKey, metricsStage, epoch, ckpt.globalStep(), offset, tb);
+                    LinearHead head = LinearHead.fromState(backend, target.checkpoint().parameters(), backbone.featureWidth(),
+                            target.file().toString())) {
+                evaluate(k, head, cache, set, stageKey, metricsStage, target.epoch(), target.checkpoint().globalStep(),
+                        target.loggingInitialStep(), tb);
             }
         }
     }

@@ -3,12 +3,15 @@ package dev.genbench.train;
 import dev.genbench.config.ConfigBinder;
 import dev.genbench.config.OptimizerConfig;
 import dev.genbench.config.TrainerConfig;
+import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.engine.Tensor;
 import dev.genbench.engine.optim.GradClip;
 import dev.genbench.engine.optim.OneCycleLR;
 import dev.genbench.engine.optim.Optimizer;
 import dev.genbench.engine.optim.Optimizers;
+import dev.genbench.io.TensorBoardWriter;
+import dev.genbench.metrics.BinaryMetricsAccumulator;
 import dev.genbench.metrics.EpochMetrics;
 import dev.genbench.report.Throughput;
 import java.util.LinkedHashMap;
@@ -31,10 +34,19 @@ final class TrainingSteps implements AutoCloseable {
     private final OneCycleLR schedule;
     private final int accumulate;
     private final int totalSteps;
+    private final double threshold;
     private long globalStep;
+    // the epoch in progress
+    private BinaryMetricsAccumulator epochMetrics;
+    private double lossSum;
+    private long images;
+    private long started;
 
-    TrainingSteps(TrainerConfig trainer, OptimizerConfig optimizer, List<Tensor> parameters, long batchesPerEpoch, int epochs) {
+    /** @param threshold {@code classification_threshold}, for the training metrics */
+    TrainingSteps(TrainerConfig trainer, OptimizerConfig optimizer, List<Tensor> parameters, long batchesPerEpoch, int epochs,
+            double threshold) {
         this.trainer = trainer;
+        this.threshold = threshold;
         this.optimizerConfig = optimizer;
         this.parameters = parameters;
         this.accumulate = trainer.accumulateGradBatches();
@@ -54,10 +66,10 @@ final class TrainingSteps implements AutoCloseable {
     }
 
     /**
-     * Call after batch {@code b}'s backward: at an accumulation boundary or the epoch's last batch, clips,
+     * At an accumulation boundary or the epoch's last batch, clips,
      * steps, clears the gradients and advances the schedule. Returns whether an optimizer step was taken.
      */
-    boolean afterBackward(long b, boolean lastOfEpoch) {
+    private boolean afterBackward(long b, boolean lastOfEpoch) {
         if ((b + 1) % accumulate != 0 && !lastOfEpoch) {
             return false;
         }
@@ -83,23 +95,58 @@ final class TrainingSteps implements AutoCloseable {
         return schedule.stepNum();
     }
 
-    /** Whether the step just taken is one the original logs ({@code log_every_n_steps}, and the epoch's last). */
-    boolean logsNow(boolean lastOfEpoch) {
-        int logEvery = trainer.logEveryNSteps() == null ? 50 : Math.max(1, trainer.logEveryNSteps());
-        return globalStep % logEvery == 0 || lastOfEpoch;
+    /** Starts an epoch's loss, metrics and throughput. */
+    void startEpoch() {
+        epochMetrics = new BinaryMetricsAccumulator(threshold);
+        lossSum = 0;
+        images = 0;
+        started = System.nanoTime();
     }
 
-    /** The original's step scalars after a step: loss, learning rate, throughput, window, step, training metrics. */
-    Map<String, Double> stepScalars(int k, double loss, double imagesPerSecond, long logStep, float[] scores, float[] targets,
-            double threshold) {
+    /**
+     * Call after batch {@code b}'s backward: counts its loss and scores into the epoch, steps when due
+     * ({@link #afterBackward}) and logs the original's step scalars on the steps it logs
+     * ({@code log_every_n_steps} and the epoch's last): loss, learning rate, throughput, window, step,
+     * training metrics.
+     *
+     * @param tb where the scalars go, or null
+     */
+    void afterBatch(int k, long b, boolean lastOfEpoch, double loss, float[] scores, float[] targets, long loggingInitialStep,
+            TensorBoardWriter tb) {
+        lossSum += loss;
+        images += scores.length;
+        epochMetrics.update(scores, toBooleans(targets));
+        if (!afterBackward(b, lastOfEpoch) || tb == null) {
+            return;
+        }
+        int logEvery = trainer.logEveryNSteps() == null ? 50 : Math.max(1, trainer.logEveryNSteps());
+        if (globalStep % logEvery != 0 && !lastOfEpoch) {
+            return;
+        }
+        long logStep = loggingInitialStep + globalStep;
         Map<String, Double> scalars = new LinkedHashMap<>();
         scalars.put("train_loss_step", loss);
         scalars.put("lr-" + optimizerName(), schedule.lr());
-        scalars.put(Throughput.TAG, imagesPerSecond);
+        scalars.put(Throughput.TAG, images / Math.max(seconds(), 1e-9));
         scalars.put("fit_window", (double) k);
         scalars.put("step", (double) logStep);
         scalars.putAll(EpochMetrics.loggable(EpochMetrics.fitStep(scores, toBooleans(targets), threshold)));
-        return scalars;
+        tb.scalars(scalars, logStep);
+    }
+
+    /** Logs the epoch's training metrics and mean loss over its {@code batches} batches, and prints them with the throughput. */
+    void endEpoch(int k, int epoch, long batches, long loggingInitialStep, TensorBoardWriter tb) {
+        Map<String, Double> scalars = new LinkedHashMap<>(EpochMetrics.loggable(EpochMetrics.fitEpoch(epochMetrics.compute())));
+        scalars.put("train_loss_epoch", lossSum / batches);
+        if (tb != null) {
+            tb.scalars(scalars, loggingInitialStep + globalStep);
+        }
+        Log.info("window %d epoch %d: train loss %.4f over %d batches, %.1f s (%.1f img/s)", k, epoch, lossSum / batches, batches,
+                seconds(), images / Math.max(seconds(), 1e-9));
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - started) / 1e9;
     }
 
     private String optimizerName() {
@@ -130,7 +177,7 @@ final class TrainingSteps implements AutoCloseable {
         return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (k + 1)) ^ epoch);
     }
 
-    static boolean[] toBooleans(float[] targets) {
+    private static boolean[] toBooleans(float[] targets) {
         boolean[] out = new boolean[targets.length];
         for (int i = 0; i < targets.length; i++) {
             out[i] = targets[i] > 0.5f;

@@ -104,12 +104,8 @@ public final class TuneRun implements DetectorRun {
 
     private void trainWindow(ExperimentLayout.TrainingStep step) {
         int k = step.window();
-        long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
-                ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
-        layout.createWindow(k);
+        long loggingInitialStep = recorder.startTrainingWindow(k);
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
-        layout.saveExperimentParameters(k, loggingInitialStep, loggers);
-        layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
         WindowPlan window = plan.windows().get(k);
         Log.info("window %d: generators %s, %d training samples x %d replicas, backbone %s fine-tuned on the engine", k,
                 window.generators(), window.training().length, config.data().augmentationFactor(), model.card().name());
@@ -218,18 +214,11 @@ public final class TuneRun implements DetectorRun {
         Stage metricsStage = EvaluationRecorder.metricsStage(stageKey);
         List<LoggerConfig> loggers = config.trainer().logger();
         for (int k : windows.isEmpty() ? List.of(0) : windows) {
-            Path checkpoint = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
-                    "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
-            ProbeCheckpoint ckpt = ProbeCheckpoint.read(checkpoint);
-            long offset = config.experimentInfo().loggingInitialStep() != null
-                    ? config.experimentInfo().loggingInitialStep() : ckpt.globalStep();
-            layout.createWindow(k);
-            layout.saveConfig(k, stageKey, LoadedConfig.toYaml(config));
-            Log.info("window %d: %s with %s", k, stageKey, checkpoint);
+            EvaluationRecorder.EvaluationTarget target = recorder.startEvaluation(k, stageKey, explicitCheckpoint);
             try (TensorBoardWriter tb = recorder.openTensorBoard(layout.windowLoggers(loggers, k));
-                    TunableDetector detector = fromCheckpoint(checkpoint)) {
-                long epoch = ((Number) ckpt.metadata().getOrDefault("epoch", 0)).longValue();
-                evaluate(k, detector, set, stageKey, metricsStage, epoch, ckpt.globalStep(), offset, tb);
+                    TunableDetector detector = fromCheckpoint(target.file())) {
+                evaluate(k, detector, set, stageKey, metricsStage, target.epoch(), target.checkpoint().globalStep(),
+                        target.loggingInitialStep(), tb);
             }
         }
     }

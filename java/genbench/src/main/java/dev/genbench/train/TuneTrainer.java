@@ -1,7 +1,6 @@
 package dev.genbench.train;
 
 import dev.genbench.config.GenbenchConfig;
-import dev.genbench.console.Log;
 import dev.genbench.console.Progress;
 import dev.genbench.console.UserError;
 import dev.genbench.engine.Autograd;
@@ -18,10 +17,7 @@ import dev.genbench.image.Batch;
 import dev.genbench.image.BatchLoader;
 import dev.genbench.image.ItemPipeline;
 import dev.genbench.io.TensorBoardWriter;
-import dev.genbench.metrics.BinaryMetricsAccumulator;
-import dev.genbench.metrics.EpochMetrics;
 import dev.genbench.models.TunableDetector;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -64,14 +60,11 @@ final class TuneTrainer {
         var loaderSettings = EvaluationRecorder.loaderSettings(config, model.card(), batch, true);
         TrainableGraph graph = model.graph();
         try (TrainingSteps steps = new TrainingSteps(config.trainer(), config.model().optimizer(), model.parameters(), batchesPerEpoch,
-                epochs)) {
+                epochs, threshold)) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long[] order = java.util.Arrays.copyOf(TrainingSteps.shuffled(all, TrainingSteps.epochRng(seed, k, epoch)),
                         Math.toIntExact(batchesPerEpoch * batch));
-                var epochAccumulator = new BinaryMetricsAccumulator(threshold);
-                long started = System.nanoTime();
-                double lossSum = 0;
-                long seen = 0;
+                steps.startEpoch();
                 long b = 0;
                 graph.mode(TrainableGraph.Mode.TRAIN);
                 try (BatchLoader loader = new BatchLoader(samples, pipeline, seeds, order, loaderSettings);
@@ -94,29 +87,13 @@ final class TuneTrainer {
                             try (var off = GradMode.off()) {
                                 scores = Ops.sigmoid(logits).toFloats();
                             }
-                            seen += loaded.crops();
                         }
-                        lossSum += loss;
-                        epochAccumulator.update(scores, TrainingSteps.toBooleans(targets));
-                        boolean lastOfEpoch = b == batchesPerEpoch - 1;
-                        if (steps.afterBackward(b, lastOfEpoch) && steps.logsNow(lastOfEpoch) && tb != null) {
-                            long logStep = loggingInitialStep + steps.globalStep();
-                            double seconds = (System.nanoTime() - started) / 1e9;
-                            tb.scalars(steps.stepScalars(k, loss, seen / Math.max(seconds, 1e-9), logStep, scores, targets, threshold), logStep);
-                        }
+                        steps.afterBatch(k, b, b == batchesPerEpoch - 1, loss, scores, targets, loggingInitialStep, tb);
                         progress.step();
                         progress.status(String.format(java.util.Locale.ROOT, "loss %.4f", loss));
                     }
                 }
-                Map<String, Double> epochScalars = new LinkedHashMap<>(EpochMetrics.loggable(
-                        EpochMetrics.fitEpoch(epochAccumulator.compute())));
-                epochScalars.put("train_loss_epoch", lossSum / batchesPerEpoch);
-                if (tb != null) {
-                    tb.scalars(epochScalars, loggingInitialStep + steps.globalStep());
-                }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                Log.info("window %d epoch %d: train loss %.4f over %d batches, %.1f s (%.2f img/s)", k, epoch, lossSum / batchesPerEpoch,
-                        batchesPerEpoch, seconds, seen / Math.max(seconds, 1e-9));
+                steps.endEpoch(k, epoch, batchesPerEpoch, loggingInitialStep, tb);
             }
             return steps.globalStep();
         }
