@@ -114,10 +114,9 @@ class TunableDetectorTest {
     /** The mini benchmark's backbone at a reduced input size, where its converted ONNX file exists (not in CI). */
     @Test
     void exportedNsfwMobileNetAtReducedSizeRunsInOnnxRuntimeAsOnTheEngine() throws Exception {
-        assumeTrue(Files.isRegularFile(NSFW_CARDS.resolve("mobilenetv2_nsfw_early.onnx")),
-                "the nsfwjs MobileNetV2 is converted by ./genbench make-mini-benchmark");
         var model = ModelCatalogue.load(NSFW_CARDS).resolve("mobilenetv2_nsfw_tune");
-        float[][] stats = new float[2][240];
+        assumeTrue(Files.isRegularFile(model.onnxFile()), "the nsfwjs MobileNetV2 is converted by ./genbench make-mini-benchmark");
+        float[][] stats = new float[2][model.card().featureWidth()];
         java.util.Arrays.fill(stats[1], 2f);
         checkExportParity(model, stats, new int[] {2, 64, 64, 3});
     }
