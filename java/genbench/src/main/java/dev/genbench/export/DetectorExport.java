@@ -22,6 +22,7 @@ import dev.genbench.metrics.Stage;
 import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCard;
 import dev.genbench.models.ModelCatalogue;
+import dev.genbench.models.TunableDetector;
 import dev.genbench.train.ProbeCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,9 +41,8 @@ import onnx.Onnx;
  * {@code model-card.json}: what it was trained on, every window's metrics from the experiment's predictions,
  * the configuration).
  *
- * <p>A {@code _tune} model plugs in at {@link DetectorGraph#build}: its backbone is the fine-tuned graph the
- * engine's {@code OnnxExporter} writes and its head reads float32 features; this class refuses it until tuned
- * checkpoints exist.
+ * <p>A {@code _tune} checkpoint exports the same way: its backbone is the card's graph with the checkpoint's
+ * fine-tuned weights ({@link TunableDetector#fineTunedBackbone}) and its head reads float32 features.
  */
 public final class DetectorExport {
     public static final String ONNX = "detector.onnx";
@@ -57,10 +57,7 @@ public final class DetectorExport {
         LoadedConfig loaded = ConfigLoader.load(List.of(new ConfigArgument.File(source.config())), true);
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
-        if (model.variant() != ModelCatalogue.Variant.PROBE) {
-            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model; exporting tuned checkpoints needs"
-                    + " the tuned-model checkpoints, which this version does not write yet; export a _probe experiment");
-        }
+        boolean tuned = model.variant() == ModelCatalogue.Variant.TUNE;
         ModelCard card = model.card();
         ProbeCheckpoint checkpoint = ProbeCheckpoint.read(source.checkpoint());
         Map<String, float[]> p = checkpoint.parameters();
@@ -70,7 +67,8 @@ public final class DetectorExport {
             throw new UserError("checkpoint '" + source.checkpoint() + "' holds no " + LinearHead.WEIGHT + " of " + card.featureWidth()
                     + " features for model card '" + card.name() + "'");
         }
-        var head = new DetectorGraph.Head(weight, bias[0], p.get(LinearHead.FEATURE_MEAN), p.get(LinearHead.FEATURE_SCALE), true);
+        // A probe head was trained on float16-cached features; a tuned one on the graph's float32 features.
+        var head = new DetectorGraph.Head(weight, bias[0], p.get(LinearHead.FEATURE_MEAN), p.get(LinearHead.FEATURE_SCALE), !tuned);
 
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("model_name", config.model().modelName());
@@ -78,24 +76,14 @@ public final class DetectorExport {
         provenance.put("experiment", source.experimentFolder().toAbsolutePath().normalize().getFileName().toString());
         provenance.put("checkpoint", source.checkpoint().getFileName().toString());
         provenance.put("backbone", card.name());
-        provenance.put("features", "float16-rounded, as the feature cache the head was trained on");
+        provenance.put("features", tuned ? "float32, from the fine-tuned backbone" : "float16-rounded, as the feature cache the head was trained on");
         Integer mps = config.data().maximumProcessingSize();
         var input = card.input();
         DetectorMetadata metadata = new DetectorMetadata(input.name(), config.model().modelInputSize().height(),
                 config.model().modelInputSize().width(), input.layout(), input.normalization(), config.model().evaluationCroppingStrategy(),
                 mps == null ? OptionalInt.empty() : OptionalInt.of(mps), config.model().classificationThreshold(), provenance);
 
-        Path backboneFile = model.onnxFile();
-        if (!Files.isRegularFile(backboneFile)) {
-            throw new UserError("the backbone ONNX file '" + backboneFile + "' of model card '" + card.name() + "' is missing"
-                    + (card.source() != null ? "; produce it with: " + card.source() : ""));
-        }
-        Onnx.ModelProto backbone;
-        try (InputStream in = Files.newInputStream(backboneFile)) {
-            backbone = Onnx.ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
-        } catch (IOException e) {
-            throw new UserError("cannot read backbone '" + backboneFile + "': " + e.getMessage(), e);
-        }
+        Onnx.ModelProto backbone = tuned ? TunableDetector.fineTunedBackbone(model, p, source.checkpoint().toString()) : backbone(model);
         Onnx.ModelProto detector = DetectorGraph.build(backbone, card, head, metadata.toProperties());
         try {
             Files.createDirectories(outDir);
@@ -118,6 +106,19 @@ public final class DetectorExport {
         }
         AtomicFiles.writeString(cardMd, cardMarkdown(source, config, card, metadata, evaluation, json, configYaml));
         return new Result(onnx, cardMd, cardJson, metadata);
+    }
+
+    private static Onnx.ModelProto backbone(ModelCatalogue.Resolved model) {
+        Path backboneFile = model.onnxFile();
+        if (!Files.isRegularFile(backboneFile)) {
+            throw new UserError("the backbone ONNX file '" + backboneFile + "' of model card '" + model.card().name() + "' is missing"
+                    + (model.card().source() != null ? "; produce it with: " + model.card().source() : ""));
+        }
+        try (InputStream in = Files.newInputStream(backboneFile)) {
+            return Onnx.ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
+        } catch (IOException e) {
+            throw new UserError("cannot read backbone '" + backboneFile + "': " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Object> cardJson(ExportSource source, GenbenchConfig config, ModelCard card, DetectorMetadata metadata,
