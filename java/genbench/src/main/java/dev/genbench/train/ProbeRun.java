@@ -74,8 +74,8 @@ public final class ProbeRun implements DetectorRun {
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
         if (model.variant() != ModelCatalogue.Variant.PROBE) {
-            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model, which TuneRun trains; "
-                    + "this command runs _probe models only");
+            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model, which computes no cached"
+                    + " features; cache-features is for _probe models (fit, validate, test and predict take both)");
         }
         if (config.trainer().precision() != TrainerConfig.Precision.FP32_TRUE && config.trainer().precision() != TrainerConfig.Precision.FP32) {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
