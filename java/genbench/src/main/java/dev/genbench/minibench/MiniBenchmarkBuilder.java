@@ -64,6 +64,12 @@ public final class MiniBenchmarkBuilder {
         if (reusable != null) {
             return reusable;
         }
+        try (CacheLock lock = CacheLock.acquire(options.cache(), "build the mini benchmark")) {
+            return buildUnderLock(out);
+        }
+    }
+
+    private Result buildUnderLock(Path out) {
         List<Photo> photos = photoPool.get();
         Map<Split, List<Photo>> split = SamplePlanner.split(photos, options.seed());
         Log.info("photos: %d distinct photos, %d in train, %d in validation and %d in test", photos.size(),
@@ -96,6 +102,12 @@ public final class MiniBenchmarkBuilder {
         if (Files.isRegularFile(target)) {
             return target;
         }
+        try (CacheLock lock = CacheLock.acquire(options.cache(), "convert the probe backbone")) {
+            return exportProbeBackboneUnderLock(modelsFolder, target);
+        }
+    }
+
+    private Path exportProbeBackboneUnderLock(Path modelsFolder, Path target) {
         Path converted = new ModelStore(options.cache()).probeBackbone();
         try {
             Files.createDirectories(modelsFolder);
@@ -116,6 +128,13 @@ public final class MiniBenchmarkBuilder {
      * @return bytes freed
      */
     public long dropRebuildableFiles() {
+        // Another process building in the same cache still needs these files: leave them to it.
+        try (CacheLock lock = CacheLock.tryAcquire(options.cache())) {
+            return lock == null ? 0 : dropUnderLock();
+        }
+    }
+
+    private long dropUnderLock() {
         long freed = 0;
         for (String folder : new String[] {"photos", "onnx", "node", "extract.tmp"}) {
             Path dir = options.cache().resolve(folder);

@@ -64,7 +64,7 @@ class ConfigsFolderTest {
                 combinations++;
             }
         }
-        assertEquals(2 * 12 + 1, combinations);
+        assertEquals(2 * 12 + 2, combinations); // the original pipelines x 12 model configs; the mini one x its probe and tune
     }
 
     @Test
