@@ -355,6 +355,44 @@ public final class Ops {
         return apply1(Op.SLICE, new Attrs.Slice(st, sp), Shape.of(dims), x.dtype(), x);
     }
 
+    /**
+     * Constant padding (ONNX Pad, mode constant): {@code begins[d]} and {@code ends[d]} elements of
+     * {@code value} before and after axis d. Composed from {@link #concat} of constant blocks, so its
+     * gradient is concat's (the padded border gets none); non-negative pads only.
+     */
+    public static Tensor pad(Tensor x, long[] begins, long[] ends, double value) {
+        Shape s = x.shape();
+        if (begins.length != s.rank() || ends.length != s.rank()) {
+            throw new IllegalArgumentException("pad of '" + x.name() + "' " + s + " needs " + s.rank() + " begins and ends, got "
+                    + Arrays.toString(begins) + " and " + Arrays.toString(ends));
+        }
+        Tensor out = x;
+        for (int d = 0; d < s.rank(); d++) {
+            if (begins[d] < 0 || ends[d] < 0) {
+                throw new IllegalArgumentException("negative pads " + Arrays.toString(begins) + Arrays.toString(ends) + " are not supported");
+            }
+            if (begins[d] == 0 && ends[d] == 0) {
+                continue;
+            }
+            List<Tensor> parts = new ArrayList<>(3);
+            for (long count : new long[] {begins[d], -1, ends[d]}) {
+                if (count < 0) {
+                    parts.add(out);
+                } else if (count > 0) {
+                    int[] dims = out.shape().dims();
+                    dims[d] = Math.toIntExact(count);
+                    Tensor block = Tensor.zeros(x.backend(), x.dtype(), Shape.of(dims), null);
+                    if (value != 0) {
+                        block.fill(value);
+                    }
+                    parts.add(block);
+                }
+            }
+            out = concat(d, parts.toArray(Tensor[]::new));
+        }
+        return out;
+    }
+
     /** Gather along {@code axis} with INT64 indices (ONNX Gather). */
     public static Tensor gather(Tensor x, Tensor indices, int axis) {
         if (indices.dtype() != DType.INT64) {

@@ -133,6 +133,26 @@ class OpGradientTest {
     }
 
     @Test
+    void constantPadPlacesTheValueAroundAndPassesGradientsToTheInsideOnly() {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor x = Tensor.ofDoubles(cpu, Shape.of(1, 2, 2), 1, 2, 3, 4);
+            Tensor y = Ops.pad(x, new long[] {0, 1, 0}, new long[] {0, 0, 2}, -1);
+            assertEquals(Shape.of(1, 3, 4), y.shape());
+            assertArrayEquals(new double[] {-1, -1, -1, -1, 1, 2, -1, -1, 3, 4, -1, -1}, y.toDoubles());
+            assertTrue(Ops.pad(x, new long[3], new long[3], 0) == x, "no padding is the input itself");
+            assertThrows(IllegalArgumentException.class, () -> Ops.pad(x, new long[] {0, -1, 0}, new long[3], 0));
+        }
+        try (TensorScope s = TensorScope.open()) {
+            Random rnd = new Random(11);
+            // TF-style "same" padding of a stride-2 convolution: one row and column at the end only.
+            GradCheck.check("pad", cpu, DType.FP64, List.of(r(rnd, -1, 1, 2, 3, 3, 4)),
+                    in -> Ops.mul(Ops.pad(in.get(0), new long[] {0, 0, 1, 0}, new long[] {0, 0, 1, 2}, 0.5),
+                            Ops.pad(in.get(0), new long[] {0, 0, 1, 0}, new long[] {0, 0, 1, 2}, 0.5)),
+                    GradCheck.Tolerance.FP64);
+        }
+    }
+
+    @Test
     void gradientKernelsHaveNoRuleAndSayWhich() {
         for (Op op : Op.values()) {
             boolean kernelOnly = op.name().endsWith("_GRAD") || op.name().endsWith("_STEP");

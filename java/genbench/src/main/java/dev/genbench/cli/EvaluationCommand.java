@@ -4,7 +4,7 @@ import dev.genbench.config.LoadedConfig;
 import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.train.ExperimentLayout;
-import dev.genbench.train.ProbeRun;
+import dev.genbench.train.DetectorRun;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +32,7 @@ public abstract class EvaluationCommand extends RunCommand {
         }
         Log.info("windows to evaluate: %s", windows.isEmpty() ? "[0] (explicit checkpoint)" : windows);
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
-        try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(config),
+        try (DetectorRun run = DetectorRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(config),
                 seeded.config().seedEverything().seed())) {
             run.evaluateWindows(spec.name(), windows, explicit);
             if (!spec.name().equals("predict") && window == null) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * checkpoints hold the head only (SPEC §7.2), and a {@code metadata} entry (JSON) saying what made it.
  * Written atomically. Never Java object serialization.
  */
-record ProbeCheckpoint(Map<String, float[]> parameters, Map<String, Object> metadata) {
+public record ProbeCheckpoint(Map<String, float[]> parameters, Map<String, Object> metadata) {
     static final String METADATA = "metadata";
     static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +43,7 @@ record ProbeCheckpoint(Map<String, float[]> parameters, Map<String, Object> meta
     }
 
     @SuppressWarnings("unchecked")
-    static ProbeCheckpoint read(Path file) {
+    public static ProbeCheckpoint read(Path file) {
         Map<String, NpyArray> arrays = Npz.read(file);
         if (!(arrays.get(METADATA) instanceof NpyArray.Unicode meta) || meta.data().length != 1) {
             throw new UserError("'" + file + "' is not a genbench probe checkpoint (no metadata entry)");
@@ -63,7 +63,7 @@ record ProbeCheckpoint(Map<String, float[]> parameters, Map<String, Object> meta
         return new ProbeCheckpoint(parameters, metadata);
     }
 
-    long globalStep() {
+    public long globalStep() {
         return ((Number) metadata.getOrDefault("global_step", 0)).longValue();
     }
 }

@@ -7,8 +7,6 @@ import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.image.Batch;
 import dev.genbench.image.BatchLoader;
 import dev.genbench.image.ItemPipeline;
-import dev.genbench.image.LoaderSettings;
-import dev.genbench.image.TensorType;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.ModelCard;
 import dev.genbench.models.OrtBackbone;
@@ -68,14 +66,7 @@ final class ProbeFeatures {
             Log.info("%s: computing %d of %d feature rows (backbone %s) into %s", job.task(), missing.length, rows,
                     card.name(), cache.folder());
             int batchSize = config.data().evalBatchSize();
-            var settings = LoaderSettings.defaults(batchSize)
-                    .withWorkers(Math.max(1, config.data().numWorkers()))
-                    .withOnBadImage(config.data().onBadImage())
-                    .withTensor(card.input().layout(), TensorType.FLOAT32)
-                    .withNormalization(card.input().normalization())
-                    .withDecodeLimits(new dev.genbench.image.DecodeLimits(config.data().maxImagePixels()))
-                    .withDeterministicAugmentations(config.data().deterministicAugmentations())
-                    .withKeepOrder(false);
+            var settings = EvaluationRecorder.loaderSettings(config, card, batchSize, false);
             int width = card.featureWidth();
             float[] features = new float[batchSize * slots * width]; // a batch holds up to maxCrops crops per image
             FloatBuffer out = FloatBuffer.wrap(features);

@@ -9,21 +9,10 @@ import dev.genbench.console.UserError;
 import dev.genbench.engine.Backend;
 import dev.genbench.engine.cpu.CpuBackend;
 import dev.genbench.engine.optim.OneCycleLR;
-import dev.genbench.evaluate.EvaluationOptions;
-import dev.genbench.evaluate.EvaluationText;
-import dev.genbench.evaluate.PredictionsEvaluator;
 import dev.genbench.image.AugmentationSeeds;
-import dev.genbench.image.EvaluationPipeline;
-import dev.genbench.image.TrainingAugmentations;
-import dev.genbench.image.TrainingPipeline;
 import dev.genbench.io.PredictionsCollector;
-import dev.genbench.io.PredictionsFile;
 import dev.genbench.io.TensorBoardWriter;
-import dev.genbench.metrics.EpochMetrics;
-import dev.genbench.metrics.EvaluatedImages;
-import dev.genbench.metrics.Mechanism;
 import dev.genbench.metrics.Stage;
-import dev.genbench.metrics.WindowsOrder;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCatalogue;
@@ -33,11 +22,9 @@ import dev.genbench.protocol.EvaluationSet;
 import dev.genbench.protocol.ProtocolPlan;
 import dev.genbench.protocol.WindowPlan;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 /**
  * The {@code _probe} path of {@code fit}: window after window (SPEC §4.4), features of the window's
@@ -47,7 +34,7 @@ import java.util.OptionalInt;
  *
  * <p>One instance per command; it owns the dataset, the backbone and the engine backend and closes them.
  */
-public final class ProbeRun implements AutoCloseable {
+public final class ProbeRun implements DetectorRun {
 
     private final LoadedConfig loaded;
     private final GenbenchConfig config;
@@ -59,6 +46,7 @@ public final class ProbeRun implements AutoCloseable {
     private final Backend backend;
     private final Path cacheRoot;
     private final long seed;
+    private final EvaluationRecorder recorder;
 
     private ProbeRun(LoadedConfig loaded, ExperimentLayout layout, BenchmarkData data, ProtocolPlan plan,
             ModelCatalogue.Resolved model, OrtBackbone backbone, Path cacheRoot, long seed) {
@@ -72,6 +60,7 @@ public final class ProbeRun implements AutoCloseable {
         this.backend = CpuBackend.create();
         this.cacheRoot = cacheRoot;
         this.seed = seed;
+        this.recorder = new EvaluationRecorder(config, data, plan, layout);
     }
 
     /**
@@ -85,8 +74,8 @@ public final class ProbeRun implements AutoCloseable {
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
         if (model.variant() != ModelCatalogue.Variant.PROBE) {
-            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model; fine-tuning runs on the"
-                    + " trainable engine, which `genbench fit` does not drive yet; use the _probe variant");
+            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model, which computes no cached"
+                    + " features; cache-features is for _probe models (fit, validate, test and predict take both)");
         }
         if (config.trainer().precision() != TrainerConfig.Precision.FP32_TRUE && config.trainer().precision() != TrainerConfig.Precision.FP32) {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
@@ -109,26 +98,9 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     /** Trains the windows from where the experiment stands (or the one window asked for); returns the windows trained. */
+    @Override
     public List<Integer> fit() {
-        Integer requested = config.experimentInfo().slidingWindowsDefinition().currentWindow();
-        List<Integer> trained = new java.util.ArrayList<>();
-        Log.info("timeline: %d windows", windowCount());
-        for (int k = 0; k < windowCount(); k++) {
-            Log.info("  %d %s", k, plan.timeline().window(k));
-        }
-        while (true) {
-            ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
-            if (step.window() >= windowCount()) {
-                Log.info("all %d windows of experiment %s are done", windowCount(), layout.id());
-                break;
-            }
-            trainWindow(step);
-            trained.add(step.window());
-            if (requested != null) {
-                break;
-            }
-        }
-        return trained;
+        return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(), this::trainWindow);
     }
 
     /**
@@ -153,21 +125,15 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     /** As {@link #summary()} for the {@code validate} or {@code test} predictions. */
+    @Override
     public String summary(String stageKey) {
-        Stage stage = stageKey.equals("test") ? Stage.TEST : Stage.VALIDATE;
-        var evaluation = PredictionsEvaluator.evaluateExperiment(layout.experimentFolder(),
-                new EvaluationOptions(stage, config.model().classificationThreshold(), true));
-        return EvaluationText.render(evaluation, Mechanism.IMMEDIATE_FUTURE);
+        return recorder.summary(stageKey);
     }
 
     private void trainWindow(ExperimentLayout.TrainingStep step) {
         int k = step.window();
-        long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
-                ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
-        layout.createWindow(k);
+        long loggingInitialStep = recorder.startTrainingWindow(k);
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
-        layout.saveExperimentParameters(k, loggingInitialStep, loggers);
-        layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
         WindowPlan window = plan.windows().get(k);
         Log.info("window %d: generators %s, %d training samples x %d replicas", k, window.generators(),
                 window.training().length, config.data().augmentationFactor());
@@ -198,13 +164,9 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     private ProbeFeatures.Job trainJob(int k, WindowPlan window) {
-        var augmentations = config.model().softTrainAugmentations() ? TrainingAugmentations.SOFT : TrainingAugmentations.BASELINE;
-        var size = config.model().modelInputSize();
-        var pipeline = new TrainingPipeline(maximumProcessingSize(), augmentations, config.model().trainingCroppingStrategy(),
-                size.width(), size.height());
         var seeds = new AugmentationSeeds(config.data().augmentationsBaseSeed(), config.data().augmentationFactor());
         return new ProbeFeatures.Job("window " + k + " training features", new SplitSamples(data.train(), window.training()),
-                pipeline, seeds, datasetKey("train"));
+                recorder.trainingPipeline(), seeds, datasetKey("train"));
     }
 
     private ProbeFeatures.Job evaluationJob() {
@@ -213,10 +175,7 @@ public final class ProbeRun implements AutoCloseable {
 
     /** Evaluation views: the mandatory preprocessing seeded by position (SPEC §5), so any window reuses them. */
     private ProbeFeatures.Job evaluationJob(EvaluationSet set, String task) {
-        var size = config.model().modelInputSize();
-        var pipeline = new EvaluationPipeline(maximumProcessingSize(), config.model().evaluationCroppingStrategy(),
-                size.width(), size.height());
-        return new ProbeFeatures.Job(task, new SplitSamples(data.validation(), set.positions()), pipeline,
+        return new ProbeFeatures.Job(task, new SplitSamples(data.validation(), set.positions()), recorder.evaluationPipeline(),
                 AugmentationSeeds.evaluation(config.data().augmentationsBaseSeed()), datasetKey("validation"));
     }
 
@@ -227,45 +186,22 @@ public final class ProbeRun implements AutoCloseable {
      *
      * @param stageKey {@code validate}, {@code test} or {@code predict}
      */
+    @Override
     public void evaluateWindows(String stageKey, List<Integer> windows, java.util.Optional<Path> explicitCheckpoint) {
-        EvaluationSet set = switch (stageKey) {
-            case "validate" -> plan.validation();
-            case "test" -> plan.test();
-            case "predict" -> wholeValidationSplit();
-            default -> throw new IllegalArgumentException(stageKey);
-        };
-        Stage metricsStage = switch (stageKey) {
-            case "validate" -> Stage.VALIDATE;
-            case "test" -> Stage.TEST;
-            default -> null; // predict: evaluation without metrics (SPEC §12 item 16)
-        };
+        EvaluationSet set = recorder.evaluationSet(stageKey);
+        Stage metricsStage = EvaluationRecorder.metricsStage(stageKey);
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         for (int k : windows.isEmpty() ? List.of(0) : windows) {
-            Path checkpoint = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
-                    "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
-            ProbeCheckpoint ckpt = ProbeCheckpoint.read(checkpoint);
-            long offset = config.experimentInfo().loggingInitialStep() != null
-                    ? config.experimentInfo().loggingInitialStep() : ckpt.globalStep();
-            layout.createWindow(k);
-            layout.saveConfig(k, stageKey, LoadedConfig.toYaml(config));
-            Log.info("window %d: %s with %s", k, stageKey, checkpoint);
+            EvaluationRecorder.EvaluationTarget target = recorder.startEvaluation(k, stageKey, explicitCheckpoint);
             try (TensorBoardWriter tb = openTensorBoard(layout.windowLoggers(loggers, k));
                     FeatureCache cache = ProbeFeatures.fill(cacheRoot, evaluationJob(set, stageKey + " features"), backbone, config,
                             FeatureCache.Shard.all());
-                    LinearHead head = LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), checkpoint.toString())) {
-                long epoch = ((Number) ckpt.metadata().getOrDefault("epoch", 0)).longValue();
-                evaluate(k, head, cache, set, stageKey, metricsStage, epoch, ckpt.globalStep(), offset, tb);
+                    LinearHead head = LinearHead.fromState(backend, target.checkpoint().parameters(), backbone.featureWidth(),
+                            target.file().toString())) {
+                evaluate(k, head, cache, set, stageKey, metricsStage, target.epoch(), target.checkpoint().globalStep(),
+                        target.loggingInitialStep(), tb);
             }
         }
-    }
-
-    /** The predict stage's set: the whole validation split, unbalanced and in stored order, no pairing. */
-    private EvaluationSet wholeValidationSplit() {
-        var split = data.validation().labelled();
-        int[] positions = java.util.stream.IntStream.range(0, split.size()).toArray();
-        int[] paired = new int[positions.length];
-        java.util.Arrays.fill(paired, -1);
-        return new EvaluationSet(dev.genbench.protocol.EvaluationStage.VALIDATION, split, positions, paired);
     }
 
     private Map<String, Object> datasetKey(String split) {
@@ -274,11 +210,6 @@ public final class ProbeRun implements AutoCloseable {
         key.put("split", split);
         key.put("rows", split.equals("train") ? data.train().size() : data.validation().size());
         return key;
-    }
-
-    private OptionalInt maximumProcessingSize() {
-        Integer m = config.data().maximumProcessingSize();
-        return m == null ? OptionalInt.empty() : OptionalInt.of(m);
     }
 
     private LinearHead initialHead(ExperimentLayout.TrainingStep step, FeatureCache trainCache) {
@@ -351,70 +282,14 @@ public final class ProbeRun implements AutoCloseable {
                 }
             }
             float[] logits = head.logitsNoGrad(backend, crops, kept);
-            float[] scores = new float[kept];
-            float[] losses = new float[kept];
-            long[] labels = new long[kept];
-            long[] generators = new long[kept];
-            long[] ids = new long[kept];
-            int[] local = new int[kept];
-            for (int c = 0; c < kept; c++) {
-                int e = image[c];
-                generators[c] = set.generatorId(e);
-                labels[c] = generators[c] == 0 ? 0 : 1;
-                ids[c] = set.sampleId(e);
-                double z = logits[c];
-                scores[c] = (float) (1 / (1 + Math.exp(-z)));
-                losses[c] = (float) (Math.max(z, 0) - z * labels[c] + Math.log1p(Math.exp(-Math.abs(z))));
-                local[c] = e - start; // crops of one image share its index: the collector fuses them (mean score)
-            }
-            collector.add(new PredictionsCollector.CropBatch(scores, losses, labels, generators, ids, local));
+            // crops of one image share its index: the collector fuses them (mean score)
+            collector.add(EvaluationRecorder.cropBatch(set, logits, image, kept, start));
         }
-        Map<Long, Integer> pairing = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            pairing.put(set.sampleId(i), set.pairedGenerator()[i]);
-        }
-        List<String> names = data.generatorIdToName();
-        List<List<String>> timeline = plan.timeline().windows();
-        PredictionsFile predictions = collector.build(names, timeline, id -> pairing.getOrDefault(id, -1));
-        Path file = predictions.writeEvaluation(layout.windowFolder(k), stageKey, epoch, globalStep);
-        Log.info("window %d: %s predictions %s", k, stageKey, file);
-        if (stage == null) {
-            return;
-        }
-
-        double threshold = config.model().classificationThreshold();
-        var images = new EvaluatedImages(predictions.fusedScores(), predictions.fusedGeneratorIds(), predictions.pairing());
-        Map<String, Double> scalars = new LinkedHashMap<>(EpochMetrics.loggable(
-                EpochMetrics.evaluationEpoch(stage, images, names, threshold)));
-        WindowsOrder order = WindowsOrder.fromNames(timeline, names);
-        for (Mechanism mechanism : Mechanism.logged()) {
-            scalars.putAll(EpochMetrics.loggable(EpochMetrics.slidingEpoch(mechanism, stage, images, order, k, threshold)));
-        }
-        double meanLoss = 0;
-        for (float l : predictions.fusedLosses()) {
-            meanLoss += l;
-        }
-        scalars.put(stage == Stage.TEST ? "test_loss" : "val_loss", meanLoss / Math.max(1, predictions.fusedLosses().length));
-        scalars.put(stage.key() + "_window", (double) k);
-        scalars.put("step", (double) (loggingInitialStep + globalStep));
-        tb.scalars(scalars, loggingInitialStep + globalStep);
-        Double next = scalars.get("immediate_future_" + stage.key() + "_BinaryAUROC_epoch/all");
-        Double all = scalars.get(stage.key() + "_BinaryAUROC_epoch/all");
-        Log.info("window %d: %s AUROC %s on all images, %s on the next window's generators%s", k, stage.key(), format(all), format(next),
-                k == windowCount() - 1 ? " (the last window falls back to its own)" : "");
-    }
-
-    private static String format(Double v) {
-        return v == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", v);
+        recorder.record(k, collector, set, stageKey, stage, epoch, globalStep, loggingInitialStep, tb);
     }
 
     private TensorBoardWriter openTensorBoard(List<LoggerConfig> loggers) {
-        for (LoggerConfig logger : loggers) {
-            if (logger instanceof LoggerConfig.TensorBoard t) {
-                return TensorBoardWriter.open(t.saveDir().resolve(t.name()).resolve(String.valueOf(t.version())));
-            }
-        }
-        return TensorBoardWriter.open(layout.windowFolder(0).resolveSibling(".no-logger-events"));
+        return recorder.openTensorBoard(loggers);
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class TrainableGraph implements AutoCloseable {
     public static final Set<String> SUPPORTED = Collections.unmodifiableSet(new TreeSet<>(List.of(
             "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
             "Conv", "Div", "Dropout", "Equal", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
-            "Identity", "LayerNormalization", "Log", "MatMul", "MaxPool", "Mul", "Neg", "Pow", "ReduceMax", "ReduceMean",
+            "Identity", "LayerNormalization", "Log", "MatMul", "MaxPool", "Mul", "Neg", "Pad", "Pow", "ReduceMax", "ReduceMean",
             "ReduceSum", "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Tanh",
             "Transpose", "Unsqueeze", "Where")));
 
@@ -225,6 +225,7 @@ public final class TrainableGraph implements AutoCloseable {
             case "GlobalAveragePool" -> new Object[] {Ops.globalAvgPool(dev(in[0], null))};
             case "MaxPool", "AveragePool" -> new Object[] {pool(n, dev(in[0], null))};
             case "Flatten" -> new Object[] {flatten(n, in[0])};
+            case "Pad" -> new Object[] {pad(n, in)};
             case "Reshape" -> new Object[] {reshape(n, in[0], host(n, in, 1))};
             case "Transpose" -> new Object[] {transpose(n, dev(in[0], null))};
             case "Concat" -> new Object[] {concat(n, in)};
@@ -468,22 +469,67 @@ public final class TrainableGraph implements AutoCloseable {
         return Arrays.stream(v).mapToInt(Math::toIntExact).toArray();
     }
 
-    private static void requireNoAutoPad(GraphNode n) {
+    /**
+     * The explicit pads {top, left, bottom, right} of a 2-d Conv or pooling node: its {@code pads}, or
+     * those {@code auto_pad} implies for this input (SAME_UPPER/SAME_LOWER keep ceil(in/stride) outputs
+     * and put the odd element at the end/start, as TF's "same" padding does; VALID pads nothing).
+     */
+    private static int[] autoPads(GraphNode n, Shape x, int[] kernel, int[] strides, int[] dilations) {
         String autoPad = n.textAttr("auto_pad", "NOTSET");
-        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-            throw new UnsupportedOperationException("auto_pad=" + autoPad + " is not supported (give explicit pads)");
+        return switch (autoPad) {
+            case "NOTSET" -> ints(n.intsAttr("pads"), 0, 0, 0, 0);
+            case "VALID" -> new int[] {0, 0, 0, 0};
+            case "SAME_UPPER", "SAME_LOWER" -> {
+                int[] pads = new int[4];
+                for (int d = 0; d < 2; d++) {
+                    int in = x.dim(2 + d);
+                    int out = (in + strides[d] - 1) / strides[d];
+                    int total = Math.max(0, (out - 1) * strides[d] + (kernel[d] - 1) * dilations[d] + 1 - in);
+                    int small = total / 2;
+                    pads[d] = autoPad.equals("SAME_UPPER") ? small : total - small;
+                    pads[d + 2] = total - pads[d];
+                }
+                yield pads;
+            }
+            default -> throw new UnsupportedOperationException("auto_pad=" + autoPad + " is not an ONNX value");
+        };
+    }
+
+    /** ONNX Pad in constant mode: pads (and the value) from inputs (opset 11+) or attributes (before). */
+    private Tensor pad(GraphNode n, Object[] in) {
+        String mode = n.textAttr("mode", "constant");
+        if (!mode.equals("constant")) {
+            throw new UnsupportedOperationException("Pad mode '" + mode + "' is not supported (only constant)");
         }
+        Tensor x = dev(in[0], null);
+        int rank = x.shape().rank();
+        long[] pads = opset < 11 ? n.intsAttr("pads") : host(n, in, 1).longs();
+        double value = opset < 11 ? n.floatAttr("value", 0) : n.hasInput(2) ? host(n, in, 2).doubleAt(0) : 0;
+        long[] axes = n.hasInput(3) ? host(n, in, 3).longs() : null;
+        int listed = axes == null ? rank : axes.length;
+        if (pads == null || pads.length != 2 * listed) {
+            throw new IllegalArgumentException("Pad needs " + 2 * listed + " pads for " + x.shape() + ", got " + Arrays.toString(pads));
+        }
+        long[] begins = new long[rank];
+        long[] ends = new long[rank];
+        for (int i = 0; i < listed; i++) {
+            int axis = axes == null ? i : x.shape().normaliseAxis((int) axes[i]);
+            begins[axis] = pads[i];
+            ends[axis] = pads[i + listed];
+        }
+        return Ops.pad(x, begins, ends, value);
     }
 
     private Tensor conv(GraphNode n, Object[] in) {
-        requireNoAutoPad(n);
         Tensor x = dev(in[0], null);
         Tensor w = dev(in[1], x.dtype());
         if (w.shape().rank() != 4) {
             throw new UnsupportedOperationException("only 2-d convolutions are supported; weight is " + w.shape());
         }
-        Attrs.Conv a = new Attrs.Conv(ints(n.intsAttr("strides"), 1, 1), ints(n.intsAttr("pads"), 0, 0, 0, 0),
-                ints(n.intsAttr("dilations"), 1, 1), (int) n.intAttr("group", 1));
+        int[] strides = ints(n.intsAttr("strides"), 1, 1);
+        int[] dilations = ints(n.intsAttr("dilations"), 1, 1);
+        int[] pads = autoPads(n, x.shape(), new int[] {w.shape().dim(2), w.shape().dim(3)}, strides, dilations);
+        Attrs.Conv a = new Attrs.Conv(strides, pads, dilations, (int) n.intAttr("group", 1));
         return Ops.conv2d(x, w, n.hasInput(2) ? dev(in[2], x.dtype()) : null, a);
     }
 
@@ -551,7 +597,6 @@ public final class TrainableGraph implements AutoCloseable {
     }
 
     private Tensor pool(GraphNode n, Tensor x) {
-        requireNoAutoPad(n);
         int[] k = ints(n.intsAttr("kernel_shape"));
         if (k.length != 2) {
             throw new UnsupportedOperationException("only 2-d pooling is supported, kernel_shape " + Arrays.toString(k));
@@ -560,7 +605,8 @@ public final class TrainableGraph implements AutoCloseable {
         if (dil[0] != 1 || dil[1] != 1) {
             throw new UnsupportedOperationException("dilated pooling is not supported");
         }
-        Attrs.Pool p = new Attrs.Pool(k, ints(n.intsAttr("strides"), 1, 1), ints(n.intsAttr("pads"), 0, 0, 0, 0),
+        int[] strides = ints(n.intsAttr("strides"), 1, 1);
+        Attrs.Pool p = new Attrs.Pool(k, strides, autoPads(n, x.shape(), k, strides, dil),
                 n.intAttr("count_include_pad", 0) != 0);
         if (n.intAttr("ceil_mode", 0) != 0) {
             for (int d = 0; d < 2; d++) {

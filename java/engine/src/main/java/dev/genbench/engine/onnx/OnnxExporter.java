@@ -29,6 +29,14 @@ public final class OnnxExporter {
         try (InputStream in = Files.newInputStream(sourceModel)) {
             proto = Onnx.ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
         }
+        exportWeights(graph, proto, sourceModel.getFileName().toString(), target);
+    }
+
+    /**
+     * As {@link #exportWeights(TrainableGraph, Path, Path)} from a model held in memory (one the caller
+     * built before importing it, e.g. a backbone with a head added); {@code sourceName} names it in errors.
+     */
+    public static void exportWeights(TrainableGraph graph, Onnx.ModelProto proto, String sourceName, Path target) throws IOException {
         Onnx.ModelProto.Builder model = proto.toBuilder();
         Onnx.GraphProto.Builder g = model.getGraphBuilder();
         int replaced = 0;
@@ -52,7 +60,7 @@ public final class OnnxExporter {
         int expected = graph.parameters().size() + graph.buffers().size();
         if (replaced != expected) {
             throw new IOException("exporting '" + graph.modelName() + "': " + replaced + " of " + expected
-                    + " parameters and buffers matched initializers of " + sourceModel.getFileName() + "; is it the model the graph was imported from?");
+                    + " parameters and buffers matched initializers of " + sourceName + "; is it the model the graph was imported from?");
         }
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {

@@ -15,6 +15,8 @@ import dev.genbench.engine.Tensor;
 import dev.genbench.engine.TensorScope;
 import dev.genbench.engine.cpu.CpuBackend;
 import dev.genbench.engine.graph.GraphNode;
+import dev.genbench.engine.graph.HostValue;
+import dev.genbench.engine.graph.NodeAttr;
 import dev.genbench.engine.graph.TrainableGraph;
 import dev.genbench.engine.optim.Sgd;
 import java.io.IOException;
@@ -186,6 +188,51 @@ class OnnxImportTest {
             g.mode(TrainableGraph.Mode.EVAL);
             assertArrayEquals(expectedOut, g.forward(Map.of("x", f.tensor(cpu, DType.FP32, "x"))).get("logits").toDoubles(), 0);
         }
+    }
+
+    /**
+     * TF.js-converted graphs (the nsfwjs MobileNetV2) pad with explicit Pad nodes before stride-2
+     * convolutions and use auto_pad SAME_UPPER elsewhere: both must equal a convolution with the
+     * equivalent explicit pads.
+     */
+    @Test
+    void padNodesAndSameUpperAutoPadEqualExplicitPads() {
+        var pads = HostValue.ofLongs(Shape.of(8), 0, 0, 0, 0, 0, 0, 1, 1);
+        Map<String, NodeAttr> stride2 = Map.of("kernel_shape", new NodeAttr.Ints(new long[] {3, 3}),
+                "strides", new NodeAttr.Ints(new long[] {2, 2}));
+        Map<String, NodeAttr> same = Map.of("kernel_shape", new NodeAttr.Ints(new long[] {3, 3}),
+                "auto_pad", new NodeAttr.Text("SAME_UPPER"), "group", new NodeAttr.Int(4));
+        var nodes = List.of(
+                new GraphNode("pad", "Pad", List.of("x", "pads"), List.of("p"), Map.of()),
+                new GraphNode("down", "Conv", List.of("p", "w"), List.of("d"), stride2),
+                new GraphNode("depthwise", "Conv", List.of("d", "dw"), List.of("y"), same));
+        java.util.Random rnd = new java.util.Random(5);
+        try (TensorScope s = TensorScope.open()) {
+            Tensor x = random(rnd, 2, 3, 8, 8);
+            Tensor w = Tensor.unscoped(cpu, DType.FP32, Shape.of(4, 3, 3, 3), "w");
+            Tensor dw = Tensor.unscoped(cpu, DType.FP32, Shape.of(4, 1, 3, 3), "dw");
+            w.copyFrom(random(rnd, 4, 3, 3, 3).toDoubles());
+            dw.copyFrom(random(rnd, 4, 1, 3, 3).toDoubles());
+            try (TrainableGraph g = new TrainableGraph("tfjs-like", cpu, 13, nodes, List.of("x"), List.of("y"),
+                    new java.util.LinkedHashMap<>(Map.of("w", w, "dw", dw)), Map.of(), Map.of("pads", pads))) {
+                Tensor y = g.forward(Map.of("x", x)).get("y");
+                Tensor d = Ops.conv2d(x, w, null, new dev.genbench.engine.Attrs.Conv(new int[] {2, 2}, new int[] {0, 0, 1, 1},
+                        new int[] {1, 1}, 1));
+                Tensor expected = Ops.conv2d(d, dw, null, new dev.genbench.engine.Attrs.Conv(new int[] {1, 1}, new int[] {1, 1, 1, 1},
+                        new int[] {1, 1}, 4));
+                assertEquals(Shape.of(2, 4, 4, 4), y.shape());
+                compare("pad + same-upper conv", expected.toDoubles(), y.toDoubles());
+            }
+        }
+    }
+
+    private static Tensor random(java.util.Random rnd, int... dims) {
+        Shape shape = Shape.of(dims);
+        double[] v = new double[Math.toIntExact(shape.elementCount())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rnd.nextDouble() * 2 - 1;
+        }
+        return Tensor.of(cpu, DType.FP32, shape, v);
     }
 
     @Test

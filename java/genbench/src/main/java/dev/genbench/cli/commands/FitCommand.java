@@ -5,7 +5,7 @@ import dev.genbench.cli.Workspace;
 import dev.genbench.config.LoadedConfig;
 import dev.genbench.console.Log;
 import dev.genbench.train.ExperimentLayout;
-import dev.genbench.train.ProbeRun;
+import dev.genbench.train.DetectorRun;
 import picocli.CommandLine.Command;
 
 /** {@code genbench fit}: trains the windows of an experiment one after another, resuming where it stopped. */
@@ -33,10 +33,10 @@ public final class FitCommand extends RunCommand {
     protected int run(LoadedConfig loaded, ExperimentLayout layout) {
         dev.genbench.cli.MiniBenchmarkSetup.ensure(loaded.config());
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
-        try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(seeded.config()),
+        try (DetectorRun run = DetectorRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(seeded.config()),
                 seeded.config().seedEverything().seed())) {
             run.fit();
-            Log.info("%n%s", run.summary());
+            Log.info("%n%s", run.summary("validate"));
         }
         return 0;
     }

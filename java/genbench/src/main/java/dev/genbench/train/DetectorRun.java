@@ -1,0 +1,65 @@
+package dev.genbench.train;
+
+import dev.genbench.config.LoadedConfig;
+import dev.genbench.console.Log;
+import dev.genbench.models.ModelCatalogue;
+import dev.genbench.protocol.ProtocolPlan;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A detector's run over the sliding windows, whichever way it trains: {@link ProbeRun} (frozen backbone,
+ * cached features, a trained head) or {@link TuneRun} (the whole network on the engine). Commands open
+ * one with {@link #open} and do not care which.
+ */
+public sealed interface DetectorRun extends AutoCloseable permits ProbeRun, TuneRun {
+
+    /** Opens the run that {@code model.init_args.model_name}'s suffix asks for ({@code _probe} or {@code _tune}). */
+    static DetectorRun open(LoadedConfig loaded, ExperimentLayout layout, Path modelsFolder, Path cacheRoot, long seed) {
+        var variant = ModelCatalogue.load(modelsFolder).resolve(loaded.config().model().modelName()).variant();
+        return variant == ModelCatalogue.Variant.TUNE ? TuneRun.open(loaded, layout, modelsFolder, seed)
+                : ProbeRun.open(loaded, layout, modelsFolder, cacheRoot, seed);
+    }
+
+    /** Trains the windows from where the experiment stands (or the one window asked for); returns the windows trained. */
+    List<Integer> fit();
+
+    /** {@code validate}, {@code test} or {@code predict} with each window's latest checkpoint (or one explicit checkpoint). */
+    void evaluateWindows(String stageKey, List<Integer> windows, Optional<Path> explicitCheckpoint);
+
+    /** The per-window next-period table and the headline from the {@code validate} or {@code test} predictions files. */
+    String summary(String stageKey);
+
+    @Override
+    void close();
+
+    /**
+     * The window loop of {@code fit} (SPEC §4.3, §4.4): prints the timeline, then asks the layout for the
+     * next window to train and trains it, until every window is done or the one requested is.
+     */
+    static List<Integer> trainWindows(ExperimentLayout layout, ProtocolPlan plan, Integer requested,
+            Consumer<ExperimentLayout.TrainingStep> trainWindow) {
+        int windows = plan.windows().size();
+        List<Integer> trained = new ArrayList<>();
+        Log.info("timeline: %d windows", windows);
+        for (int k = 0; k < windows; k++) {
+            Log.info("  %d %s", k, plan.timeline().window(k));
+        }
+        while (true) {
+            ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
+            if (step.window() >= windows) {
+                Log.info("all %d windows of experiment %s are done", windows, layout.id());
+                break;
+            }
+            trainWindow.accept(step);
+            trained.add(step.window());
+            if (requested != null) {
+                break;
+            }
+        }
+        return trained;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.genbench.train;
+
+import dev.genbench.config.ConfigBinder;
+import dev.genbench.config.OptimizerConfig;
+import dev.genbench.config.TrainerConfig;
+import dev.genbench.console.Log;
+import dev.genbench.console.UserError;
+import dev.genbench.engine.Tensor;
+import dev.genbench.engine.optim.GradClip;
+import dev.genbench.engine.optim.OneCycleLR;
+import dev.genbench.engine.optim.Optimizer;
+import dev.genbench.engine.optim.Optimizers;
+import dev.genbench.io.TensorBoardWriter;
+import dev.genbench.metrics.BinaryMetricsAccumulator;
+import dev.genbench.metrics.EpochMetrics;
+import dev.genbench.report.Throughput;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The optimizer side of one window's training loop, the same for a probe head and a tuned model (SPEC
+ * §7.5): the configured optimizer over the given parameters, OneCycleLR over {@code ceil(batches /
+ * accumulate_grad_batches) × epochs} steps, an optimizer step at each accumulation boundary and at the
+ * end of an epoch, global-norm clipping before it, the schedule stepped after it, and the step scalars the
+ * original logs. Owns the optimizer's state; close it. Not thread-safe.
+ */
+final class TrainingSteps implements AutoCloseable {
+    private final TrainerConfig trainer;
+    private final OptimizerConfig optimizerConfig;
+    private final List<Tensor> parameters;
+    private final Optimizer optimizer;
+    private final OneCycleLR schedule;
+    private final int accumulate;
+    private final int totalSteps;
+    private final double threshold;
+    private long globalStep;
+    // the epoch in progress
+    private BinaryMetricsAccumulator epochMetrics;
+    private double lossSum;
+    private long images;
+    private long started;
+
+    /** @param threshold {@code classification_threshold}, for the training metrics */
+    TrainingSteps(TrainerConfig trainer, OptimizerConfig optimizer, List<Tensor> parameters, long batchesPerEpoch, int epochs,
+            double threshold) {
+        this.trainer = trainer;
+        this.threshold = threshold;
+        this.optimizerConfig = optimizer;
+        this.parameters = parameters;
+        this.accumulate = trainer.accumulateGradBatches();
+        long stepsPerEpoch = (batchesPerEpoch + accumulate - 1) / accumulate;
+        this.totalSteps = Math.toIntExact(stepsPerEpoch * epochs);
+        if (trainer.gradientClipVal() != null && trainer.gradientClipVal().doubleValue() > 0
+                && trainer.gradientClipAlgorithm() == TrainerConfig.GradientClipAlgorithm.VALUE) {
+            throw new UserError("trainer.gradient_clip_algorithm: value is not supported; use norm (or null)");
+        }
+        this.optimizer = Optimizers.create(optimizer.classPath(), initArgs(optimizer), parameters);
+        this.schedule = new OneCycleLR(this.optimizer, OneCycleLR.Config.defaults(optimizer.lr(), totalSteps));
+    }
+
+    /** What each batch's mean loss is multiplied by before backward: 1 / accumulate_grad_batches. */
+    double lossScale() {
+        return 1.0 / accumulate;
+    }
+
+    /**
+     * At an accumulation boundary or the epoch's last batch, clips,
+     * steps, clears the gradients and advances the schedule. Returns whether an optimizer step was taken.
+     */
+    private boolean afterBackward(long b, boolean lastOfEpoch) {
+        if ((b + 1) % accumulate != 0 && !lastOfEpoch) {
+            return false;
+        }
+        if (trainer.gradientClipVal() != null && trainer.gradientClipVal().doubleValue() > 0) {
+            GradClip.clipGradNorm(parameters, trainer.gradientClipVal().doubleValue());
+        }
+        optimizer.step();
+        optimizer.zeroGrad();
+        if (globalStep < totalSteps - 1) {
+            schedule.step();
+        }
+        globalStep++;
+        return true;
+    }
+
+    /** Optimizer steps taken so far in this window. */
+    long globalStep() {
+        return globalStep;
+    }
+
+    /** The schedule's step count, for checkpoints that resume it. */
+    int scheduleStep() {
+        return schedule.stepNum();
+    }
+
+    /** Starts an epoch's loss, metrics and throughput. */
+    void startEpoch() {
+        epochMetrics = new BinaryMetricsAccumulator(threshold);
+        lossSum = 0;
+        images = 0;
+        started = System.nanoTime();
+    }
+
+    /**
+     * Call after batch {@code b}'s backward: counts its loss and scores into the epoch, steps when due
+     * ({@link #afterBackward}) and logs the original's step scalars on the steps it logs
+     * ({@code log_every_n_steps} and the epoch's last): loss, learning rate, throughput, window, step,
+     * training metrics.
+     *
+     * @param tb where the scalars go, or null
+     */
+    void afterBatch(int k, long b, boolean lastOfEpoch, double loss, float[] scores, float[] targets, long loggingInitialStep,
+            TensorBoardWriter tb) {
+        lossSum += loss;
+        images += scores.length;
+        epochMetrics.update(scores, toBooleans(targets));
+        if (!afterBackward(b, lastOfEpoch) || tb == null) {
+            return;
+        }
+        int logEvery = trainer.logEveryNSteps() == null ? 50 : Math.max(1, trainer.logEveryNSteps());
+        if (globalStep % logEvery != 0 && !lastOfEpoch) {
+            return;
+        }
+        long logStep = loggingInitialStep + globalStep;
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        scalars.put("train_loss_step", loss);
+        scalars.put("lr-" + optimizerName(), schedule.lr());
+        scalars.put(Throughput.TAG, images / Math.max(seconds(), 1e-9));
+        scalars.put("fit_window", (double) k);
+        scalars.put("step", (double) logStep);
+        scalars.putAll(EpochMetrics.loggable(EpochMetrics.fitStep(scores, toBooleans(targets), threshold)));
+        tb.scalars(scalars, logStep);
+    }
+
+    /** Logs the epoch's training metrics and mean loss over its {@code batches} batches, and prints them with the throughput. */
+    void endEpoch(int k, int epoch, long batches, long loggingInitialStep, TensorBoardWriter tb) {
+        Map<String, Double> scalars = new LinkedHashMap<>(EpochMetrics.loggable(EpochMetrics.fitEpoch(epochMetrics.compute())));
+        scalars.put("train_loss_epoch", lossSum / batches);
+        if (tb != null) {
+            tb.scalars(scalars, loggingInitialStep + globalStep);
+        }
+        Log.info("window %d epoch %d: train loss %.4f over %d batches, %.1f s (%.1f img/s)", k, epoch, lossSum / batches, batches,
+                seconds(), images / Math.max(seconds(), 1e-9));
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private String optimizerName() {
+        String cp = optimizerConfig.classPath();
+        return cp.substring(cp.lastIndexOf('.') + 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> initArgs(OptimizerConfig optimizer) {
+        var plain = (Map<String, Object>) ConfigBinder.toPlain(optimizer);
+        return (Map<String, Object>) plain.getOrDefault("init_args", Map.of());
+    }
+
+    /** A Fisher-Yates shuffle of {@code values} with {@code rng}. */
+    static long[] shuffled(long[] values, SplittableRandom rng) {
+        long[] out = values.clone();
+        for (int i = out.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+        return out;
+    }
+
+    /** Window k's epoch order: the same seed, window and epoch always give the same shuffle. */
+    static SplittableRandom epochRng(long seed, int k, int epoch) {
+        return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (k + 1)) ^ epoch);
+    }
+
+    private static boolean[] toBooleans(float[] targets) {
+        boolean[] out = new boolean[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            out[i] = targets[i] > 0.5f;
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+}
