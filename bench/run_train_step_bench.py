@@ -104,7 +104,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--size", type=int, default=224)
-    ap.add_argument("--warmup", type=int, default=3, help="steps before timing, each run")
+    ap.add_argument("--warmup", type=int, default=4, help="steps before timing, each run")
     ap.add_argument("--iters", type=int, default=5, help="timed steps, each run")
     ap.add_argument("--table-only", action="store_true", help="only regenerate the README table")
     args = ap.parse_args()

@@ -65,10 +65,10 @@ final class OneDnn implements AutoCloseable {
     private final stream strm;
     private final Map<String, primitive> primitives = new HashMap<>();
 
-    private final boolean plainLayout;
+    private final CpuBackend.ConvLayout convLayout;
 
-    OneDnn(boolean plainLayout) {
-        this.plainLayout = plainLayout;
+    OneDnn(CpuBackend.ConvLayout convLayout) {
+        this.convLayout = convLayout;
         eng = new engine(engine.kind.cpu, 0);
         strm = new stream(eng);
     }
@@ -181,7 +181,8 @@ final class OneDnn implements AutoCloseable {
     }
 
     synchronized void conv(Launch l) {
-        if (plainLayout) {
+        Attrs.Conv attrs = l.attrs() instanceof Attrs.ConvGrad g ? g.conv() : (Attrs.Conv) l.attrs();
+        if (convLayout == CpuBackend.ConvLayout.PLAIN || (convLayout == CpuBackend.ConvLayout.GROUPED_CHOSEN && attrs.groups() == 1)) {
             convPlain(l);
             return;
         }

@@ -29,12 +29,14 @@ import org.junit.jupiter.api.TestFactory;
 class OneDnnParityTest {
 
     private static CpuBackend fast;
+    private static CpuBackend plain;
     private static CpuBackend chosen;
     private static CpuBackend reference;
 
     @BeforeAll
     static void open() {
         fast = CpuBackend.create();
+        plain = CpuBackend.create(CpuBackend.ConvLayout.PLAIN);
         chosen = CpuBackend.create(CpuBackend.ConvLayout.ONEDNN_CHOSEN);
         reference = CpuBackend.reference();
     }
@@ -42,6 +44,7 @@ class OneDnnParityTest {
     @AfterAll
     static void close() {
         fast.close();
+        plain.close();
         chosen.close();
         reference.close();
     }
@@ -109,8 +112,8 @@ class OneDnnParityTest {
                 }
             }
             Result ref = run(reference, DType.FP64, c, data, rnd.nextLong());
-            for (CpuBackend backend : new CpuBackend[] {fast, chosen}) {
-                String how = backend == fast ? " (plain layouts)" : " (oneDNN layouts)";
+            for (CpuBackend backend : new CpuBackend[] {fast, plain, chosen}) {
+                String how = backend == fast ? " (default layouts)" : backend == plain ? " (plain layouts)" : " (oneDNN layouts)";
                 Result got = run(backend, DType.FP32, c, data, 0);
                 compare(c.name() + how + " output", ref.out, got.out);
                 for (int i = 0; i < ref.grads.length; i++) {

@@ -16,13 +16,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code genbench bench}: measures one stage of the pipeline and prints one JSON object (images/s, batch
  * latency percentiles, time per step, peak memory, the machine). {@code bench/run_image_bench.py} runs it
- * side by side with the PIL + torchvision peer and records both in {@code bench/results/}.
+ * side by side with the PIL + torchvision peer and records both in {@code bench/results/};
+ * {@code bench/run_train_step_bench.py} does the same for the train-step stage with a PyTorch peer.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure an image-pipeline stage on a folder of photos.",
+            "Measure an image-pipeline stage on a folder of photos, or the engine's training step.",
             "Reports images/s, batch p50/p95, milliseconds per image for each step, peak memory and the machine",
             "(one JSON object with --json); the warm-up is excluded.",
             "Stages: decode (decode only), preprocess (decode + mandatory evaluation preprocessing + resize + normalise",
