@@ -9,6 +9,7 @@ import dev.genbench.image.BatchLoader;
 import dev.genbench.image.ItemPipeline;
 import dev.genbench.image.LoaderSettings;
 import dev.genbench.image.TensorType;
+import dev.genbench.io.FaultPoints;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.ModelCard;
 import dev.genbench.models.OrtBackbone;
@@ -103,6 +104,9 @@ final class ProbeFeatures {
                         }
                         progress.step(batch.images());
                     }
+                    FaultPoints.reach("cache-batch");
+                    // Rows are durable as they are written, so stopping here loses nothing; the cache is flushed on close.
+                    StopSignals.checkpointNotNeeded(job.task());
                 }
                 if (loader.stats().skipped() > 0) {
                     Log.warn("%s: %d images were skipped (data.init_args.on_bad_image: skip); their rows stay empty",

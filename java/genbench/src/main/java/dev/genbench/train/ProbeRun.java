@@ -16,8 +16,10 @@ import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.image.EvaluationPipeline;
 import dev.genbench.image.TrainingAugmentations;
 import dev.genbench.image.TrainingPipeline;
+import dev.genbench.io.FaultPoints;
 import dev.genbench.io.PredictionsCollector;
 import dev.genbench.io.PredictionsFile;
+import dev.genbench.io.StateFile;
 import dev.genbench.io.TensorBoardWriter;
 import dev.genbench.metrics.EpochMetrics;
 import dev.genbench.metrics.EvaluatedImages;
@@ -37,6 +39,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -110,22 +113,39 @@ public final class ProbeRun implements AutoCloseable {
 
     /** Trains the windows from where the experiment stands (or the one window asked for); returns the windows trained. */
     public List<Integer> fit() {
+        return fit(false);
+    }
+
+    /**
+     * As {@link #fit()}; holds the experiment's lock throughout, and with {@code force} resumes even when
+     * the configuration differs from the one the experiment was run with (the differing keys are warned of).
+     *
+     * @throws TrainingStopped when a signal stopped the run after saving a checkpoint
+     */
+    public List<Integer> fit(boolean force) {
         Integer requested = config.experimentInfo().slidingWindowsDefinition().currentWindow();
         List<Integer> trained = new java.util.ArrayList<>();
         Log.info("timeline: %d windows", windowCount());
         for (int k = 0; k < windowCount(); k++) {
             Log.info("  %d %s", k, plan.timeline().window(k));
         }
-        while (true) {
-            ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
-            if (step.window() >= windowCount()) {
-                Log.info("all %d windows of experiment %s are done", windowCount(), layout.id());
-                break;
+        try (ExperimentLock ignored = ExperimentLock.acquire(layout.experimentFolder())) {
+            if (requested != null && layout.isDone(requested)) {
+                // A requeued cluster job for one window finds it finished: nothing to do, never the next window.
+                Log.info("window %d of experiment %s is already done", requested, layout.id());
+                return trained;
             }
-            trainWindow(step);
-            trained.add(step.window());
-            if (requested != null) {
-                break;
+            while (true) {
+                ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
+                if (step.window() >= windowCount()) {
+                    Log.info("all %d windows of experiment %s are done", windowCount(), layout.id());
+                    break;
+                }
+                trainWindow(step, force);
+                trained.add(step.window());
+                if (requested != null) {
+                    break;
+                }
             }
         }
         return trained;
@@ -160,14 +180,26 @@ public final class ProbeRun implements AutoCloseable {
         return EvaluationText.render(evaluation, Mechanism.IMMEDIATE_FUTURE);
     }
 
-    private void trainWindow(ExperimentLayout.TrainingStep step) {
+    private void trainWindow(ExperimentLayout.TrainingStep step, boolean force) {
         int k = step.window();
         long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
                 ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
+        String configYaml = LoadedConfig.toYaml(config);
+        layout.latestSavedConfig("fit").ifPresent(saved -> ConfigDrift.check(saved, configYaml, force));
         layout.createWindow(k);
+        CheckpointStore store = new CheckpointStore(layout.checkpointsFolder(k));
+        store.removeLeftovers();
+        // SPEC §4.3 finds a checkpoint of this window; the newest one that verifies is resumed.
+        Optional<CheckpointStore.Loaded> resume = step.resumeFrom().isPresent() ? store.latestValid() : Optional.empty();
+        Optional<Path> baseWeights = step.baseWeights();
+        if (step.resumeFrom().isPresent() && resume.isEmpty()) {
+            Log.warn("window %d: no checkpoint of it verifies; training it again from the start", k);
+            baseWeights = k == 0 ? Optional.empty() : new CheckpointStore(layout.checkpointsFolder(k - 1)).latestValid()
+                    .map(CheckpointStore.Loaded::file);
+        }
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         layout.saveExperimentParameters(k, loggingInitialStep, loggers);
-        layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
+        layout.saveConfig(k, "fit", configYaml);
         WindowPlan window = plan.windows().get(k);
         Log.info("window %d: generators %s, %d training samples x %d replicas", k, window.generators(),
                 window.training().length, config.data().augmentationFactor());
@@ -175,26 +207,46 @@ public final class ProbeRun implements AutoCloseable {
         try (TensorBoardWriter tb = openTensorBoard(layout.windowLoggers(loggers, k));
                 FeatureCache trainCache = ProbeFeatures.fill(cacheRoot, trainJob(k, window), backbone, config, FeatureCache.Shard.all());
                 FeatureCache evalCache = ProbeFeatures.fill(cacheRoot, evaluationJob(), backbone, config, FeatureCache.Shard.all());
-                LinearHead head = initialHead(step, trainCache)) {
+                LinearHead head = initialHead(k, resume.map(CheckpointStore.Loaded::state), baseWeights, trainCache)) {
             int epochs = config.trainer().maxEpochs() == null ? 1 : Math.max(1, config.trainer().maxEpochs());
-            long globalStep = 0;
-            if (step.resumeFrom().isPresent()) {
-                // A checkpoint of this window exists but not its done marker: training finished and the
-                // run stopped before completing; evaluate and mark it done.
-                globalStep = ProbeCheckpoint.read(step.resumeFrom().get()).globalStep();
-                Log.info("window %d: its checkpoint %s is complete; validating it", k, step.resumeFrom().get());
-            } else {
-                globalStep = trainHead(k, head, trainCache, epochs, loggingInitialStep, tb);
-            }
             long epoch = epochs - 1;
+            long globalStep;
+            Map<String, Object> base = new LinkedHashMap<>();
+            base.put("model_name", config.model().modelName());
+            base.put("window", k);
+            base.put("feature_width", head.width());
+            base.put("logging_initial_step", loggingInitialStep);
+            base.put("config_sha256", ConfigDrift.hash(configYaml));
+            if (resume.isPresent() && TrainingState.trainingComplete(resume.get().state())) {
+                // Training finished and the run stopped before the window was marked done: evaluate and mark it.
+                globalStep = ProbeCheckpoint.of(resume.get().state()).globalStep();
+                Log.info("window %d: its checkpoint %s is complete; validating it", k, resume.get().file());
+            } else {
+                resume.ifPresent(r -> Log.info("window %d: resuming from %s", k, r.file()));
+                globalStep = trainHead(k, head, trainCache, epochs, loggingInitialStep, tb,
+                        new HeadTrainer.Checkpointing(store, everyNTrainSteps(), trainTimeInterval(), base),
+                        resume.map(CheckpointStore.Loaded::state));
+                Map<String, Object> position = Map.of("epoch", epoch, "global_step", globalStep);
+                Path ckpt = store.save(new TrainingState(base).model(head.state()).loop(position, Map.of()).build(true), epoch, globalStep);
+                Log.info("window %d: checkpoint %s", k, ckpt);
+            }
             evaluate(k, head, evalCache, plan.validation(), Stage.VALIDATE.key(), Stage.VALIDATE, epoch, globalStep,
                     loggingInitialStep, tb);
-            Path ckpt = new ProbeCheckpoint(head.state(), Map.of("model_name", config.model().modelName(),
-                    "window", k, "feature_width", head.width(), "logging_initial_step", loggingInitialStep))
-                    .write(layout.checkpointsFolder(k), epoch, globalStep);
-            Log.info("window %d: checkpoint %s", k, ckpt);
             layout.markDone(k, loggingInitialStep, globalStep);
+            FaultPoints.reach("window-done");
         }
+    }
+
+    /** {@code checkpoint_callback.every_n_train_steps} (Lightning's ModelCheckpoint argument); 0 or unset: off. */
+    private int everyNTrainSteps() {
+        Integer n = config.checkpointCallback() == null ? null : config.checkpointCallback().everyNTrainSteps();
+        return n == null ? 0 : n;
+    }
+
+    /** {@code checkpoint_callback.train_time_interval} as Lightning writes a timedelta ({@code 0:30:00}) or seconds. */
+    private java.time.Duration trainTimeInterval() {
+        String text = config.checkpointCallback() == null ? null : config.checkpointCallback().trainTimeInterval();
+        return text == null ? null : CheckpointStore.parseInterval(text);
     }
 
     private ProbeFeatures.Job trainJob(int k, WindowPlan window) {
@@ -241,7 +293,8 @@ public final class ProbeRun implements AutoCloseable {
         };
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         for (int k : windows.isEmpty() ? List.of(0) : windows) {
-            Path checkpoint = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
+            Path checkpoint = explicitCheckpoint.or(() -> new CheckpointStore(layout.checkpointsFolder(k)).latestValid()
+                    .map(CheckpointStore.Loaded::file)).orElseThrow(() -> new UserError(
                     "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
             ProbeCheckpoint ckpt = ProbeCheckpoint.read(checkpoint);
             long offset = config.experimentInfo().loggingInitialStep() != null
@@ -253,7 +306,7 @@ public final class ProbeRun implements AutoCloseable {
                     FeatureCache cache = ProbeFeatures.fill(cacheRoot, evaluationJob(set, stageKey + " features"), backbone, config,
                             FeatureCache.Shard.all());
                     LinearHead head = LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), checkpoint.toString())) {
-                long epoch = ((Number) ckpt.metadata().getOrDefault("epoch", 0)).longValue();
+                long epoch = ckpt.epoch();
                 evaluate(k, head, cache, set, stageKey, metricsStage, epoch, ckpt.globalStep(), offset, tb);
             }
         }
@@ -281,14 +334,17 @@ public final class ProbeRun implements AutoCloseable {
         return m == null ? OptionalInt.empty() : OptionalInt.of(m);
     }
 
-    private LinearHead initialHead(ExperimentLayout.TrainingStep step, FeatureCache trainCache) {
-        var from = step.resumeFrom().or(step::baseWeights);
+    private LinearHead initialHead(int k, Optional<StateFile> resume, Optional<Path> baseWeights, FeatureCache trainCache) {
+        if (resume.isPresent()) {
+            return LinearHead.fromState(backend, TrainingState.model(resume.get()), backbone.featureWidth(), "the resumed checkpoint");
+        }
+        var from = baseWeights;
         if (config.model().baseWeights() != null) {
-            from = java.util.Optional.of(config.model().baseWeights());
+            from = Optional.of(config.model().baseWeights());
         }
         if (from.isPresent()) {
             ProbeCheckpoint ckpt = ProbeCheckpoint.read(from.get());
-            Log.info("window %d: head weights from %s", step.window(), from.get());
+            Log.info("window %d: head weights from %s", k, from.get());
             return LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), from.get().toString());
         }
         LinearHead head = LinearHead.initialize(backend, backbone.featureWidth(), seed);
@@ -296,7 +352,7 @@ public final class ProbeRun implements AutoCloseable {
             float[][] stats = trainingStatistics(trainCache);
             head.withStandardization(stats[0], stats[1]);
             Log.info("window %d: features standardised with the statistics of %d training rows (model card %s)",
-                    step.window(), trainCache.filledCount(), backbone.card().name());
+                    k, trainCache.filledCount(), backbone.card().name());
         }
         return head;
     }
@@ -312,10 +368,12 @@ public final class ProbeRun implements AutoCloseable {
     }
 
     /** Epochs of minibatch training on cached features; returns the optimizer steps taken. */
-    private long trainHead(int k, LinearHead head, FeatureCache cache, int epochs, long loggingInitialStep, TensorBoardWriter tb) {
+    private long trainHead(int k, LinearHead head, FeatureCache cache, int epochs, long loggingInitialStep, TensorBoardWriter tb,
+            HeadTrainer.Checkpointing checkpointing, Optional<StateFile> resume) {
         var settings = new HeadTrainer.Settings(config.trainer(), config.data().trainBatchSize(), config.data().augmentationFactor(),
                 config.model().optimizer(), config.model().classificationThreshold(), seed);
-        return new HeadTrainer(backend, settings).train(k, head, cache, labelsOf(k), epochs, loggingInitialStep, tb);
+        return new HeadTrainer(backend, settings).train(k, head, cache, labelsOf(k), epochs, loggingInitialStep, tb,
+                checkpointing, resume);
     }
 
     /** Label (1 fake, 0 real) of each position of window k's training list. */
