@@ -86,8 +86,9 @@ public final class Workspace {
         if (stopped.reason() == dev.genbench.train.StopSignals.Reason.PREEMPT) {
             String job = System.getenv("SLURM_JOB_ID");
             if (job != null) {
+                Log.info("SLURM job %s: requeueing it (scontrol requeue); it resumes where it stopped", job);
                 dev.genbench.cluster.Slurm.requeue(job);
-                Log.info("SLURM job %s requeued; it resumes where it stopped", job);
+                Log.info("SLURM job %s requeued", job);
                 return 0;
             }
             Log.info("no SLURM_JOB_ID: not a SLURM job, so nothing is requeued");

@@ -11,13 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Named points in the run where a test can make the process die, pause or fail, to prove that work
  * survives a crash at exactly that point. Off unless the system property {@code genbench.fault} or the
  * environment variable {@code GENBENCH_FAULT} is set; then it holds comma-separated rules
- * {@code <point>[@<n>]=<action>}: the rule fires the n-th time (default 1st) a point whose name
- * contains {@code <point>} is reached. Actions:
+ * {@code <point>[@<n>]=<action>}: the rule fires the n-th time (default 1st) the point is reached; a
+ * rule {@code write:<text>} counts only the writes of files whose name contains {@code <text>}
+ * ({@code write:.ckpt@2=halt}). Actions:
  * <ul>
  *   <li>{@code halt}: {@link Runtime#halt} with status 137, as {@code kill -9} ends a process (no
  *       shutdown hooks, no {@code finally});
- *   <li>{@code pause}: prints {@code genbench-fault: paused at <point>} on standard error and waits, so
- *       the test can send a real signal at that moment;
+ *   <li>{@code pause}: prints {@code genbench-fault: paused at <point>} on standard error and waits
+ *       {@link #PAUSE_MS} before going on, so the test can send a real signal (or {@code kill -9}) at that moment;
  *   <li>{@code enospc}: at a write point, fails the write as a full disk does.
  * </ul>
  * Points: {@code write:<file name>} (every atomic write, after the data and before the rename),
@@ -27,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultPoints {
     private FaultPoints() {}
+
+    /** How long {@code pause} holds the run. */
+    public static final long PAUSE_MS = 4000;
 
     private record Rule(String point, int nth, String action) {}
 
@@ -55,6 +59,17 @@ public final class FaultPoints {
         return List.copyOf(rules);
     }
 
+    /** {@code train-batch} matches itself; {@code write:.ckpt} matches {@code write:<any name containing .ckpt>}. */
+    static boolean matches(String rule, String point) {
+        int colon = rule.indexOf(':');
+        if (colon < 0) {
+            return point.equals(rule);
+        }
+        int pointColon = point.indexOf(':');
+        return pointColon == colon && point.startsWith(rule.substring(0, colon + 1))
+                && point.substring(colon + 1).contains(rule.substring(colon + 1));
+    }
+
     /** Whether any rule is configured (a cheap check for hot loops). */
     public static boolean enabled() {
         return !RULES.isEmpty();
@@ -72,7 +87,7 @@ public final class FaultPoints {
     /** Reaches a point where a write may also fail as on a full disk. */
     public static void reachIo(String point) throws IOException {
         for (Rule rule : RULES) {
-            if (!point.contains(rule.point())) {
+            if (!matches(rule.point(), point)) {
                 continue;
             }
             int hit = HITS.computeIfAbsent(rule, r -> new AtomicInteger()).incrementAndGet();
@@ -89,7 +104,7 @@ public final class FaultPoints {
                     System.err.println("genbench-fault: paused at " + point);
                     System.err.flush();
                     try {
-                        Thread.sleep(Long.MAX_VALUE);
+                        Thread.sleep(PAUSE_MS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

@@ -54,8 +54,10 @@ public final class StopSignals {
 
     private static void onSignal(Reason reason) {
         if (!REQUESTED.compareAndSet(null, reason)) {
-            if (reason == Reason.PREEMPT) {
-                return; // a repeated warning changes nothing
+            if (reason == Reason.PREEMPT || REQUESTED.get() == Reason.PREEMPT) {
+                // A repeated warning changes nothing, and the SIGTERM with which SLURM ends a job it requeues
+                // finds the checkpoint already being saved; its KillWait ends the process if it lingers.
+                return;
             }
             System.err.println("genbench: second signal (" + reason.signalName() + "), exiting now without saving");
             System.err.flush();

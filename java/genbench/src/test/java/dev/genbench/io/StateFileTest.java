@@ -58,6 +58,9 @@ class StateFileTest {
     @Test
     void faultRulesParseAndRejectUnknownActions() {
         assertEquals(2, FaultPoints.parse("write:.ckpt@2=halt, cache-batch=pause").size());
+        assertTrue(FaultPoints.matches("write:.ckpt", "write:epoch=0-step=2.ckpt"));
+        assertTrue(!FaultPoints.matches("write:.ckpt", "write:done"));
+        assertTrue(FaultPoints.matches("train-batch", "train-batch") && !FaultPoints.matches("train", "train-batch"));
         var e = assertThrows(IllegalArgumentException.class, () -> FaultPoints.parse("train-batch=explode"));
         assertTrue(e.getMessage().contains("explode"), e.getMessage());
     }
