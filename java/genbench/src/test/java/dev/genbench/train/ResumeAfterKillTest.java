@@ -11,15 +11,12 @@ import dev.genbench.io.PredictionsFile;
 import dev.genbench.io.StateFile;
 import dev.genbench.metrics.Mechanism;
 import dev.genbench.metrics.Stage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -48,6 +45,9 @@ class ResumeAfterKillTest {
                     seed_everything: 7
                     dataset_path: %s
                     trainer:
+                      logger:
+                        - class_path: lightning.pytorch.loggers.TensorBoardLogger
+                          init_args: {save_dir: %s}
                       max_epochs: 2
                       log_every_n_steps: 1
                       gradient_clip_val: 1
@@ -64,38 +64,20 @@ class ResumeAfterKillTest {
                         model_input_size: 16
                     experiment_info:
                       sliding_windows_definition: {n_generators_per_window: 2, benchmark_type: cumulative}
-                    """.formatted(ProbeRunTest.HF_SMALL));
+                    """.formatted(ProbeRunTest.HF_SMALL, dir.resolve("logs")));
         }
         return yaml;
     }
 
     /** Runs {@code genbench fit} for experiment {@code id} in data folder {@code data}; {@code onPause} acts when a pause point is reached. */
     static Outcome fit(Path data, String id, String fault, Consumer<Process> onPause, String... extra) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dgenbench.models=" + ProbeRunTest.MODELS, "-cp", System.getProperty("java.class.path"),
-                "dev.genbench.cli.Main", "fit", "--config", config().toString(),
+        System.setProperty("genbench.models", ProbeRunTest.MODELS.toString());
+        List<String> args = new ArrayList<>(List.of("fit", "--config", config().toString(),
                 "--experiment_info.experiments_data_folder=" + data, "--experiment_info.experiment_id=" + id));
-        argv.addAll(List.of(extra));
-        var builder = new ProcessBuilder(argv).redirectErrorStream(true);
-        builder.environment().remove("GENBENCH_FAULT");
-        if (fault != null) {
-            builder.environment().put("GENBENCH_FAULT", fault);
-        }
-        builder.environment().put("GENBENCH_FEATURE_CACHE", dir.resolve("cache-of-" + data.getFileName()).toString());
-        Process p = builder.start();
-        var out = new StringBuilder();
-        try (var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                out.append(line).append('\n');
-                if (line.startsWith("genbench-fault: paused") && onPause != null) {
-                    onPause.accept(p);
-                }
-            }
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fit did not end:\n" + out);
-        return new Outcome(p.exitValue(), out.toString());
+        args.addAll(List.of(extra));
+        var o = GenbenchProcess.run(dir, args, Map.of("GENBENCH_FEATURE_CACHE", dir.resolve("cache-of-" + data.getFileName()).toString()),
+                fault, onPause);
+        return new Outcome(o.exit(), o.output());
     }
 
     /** Runs the same command without faults until it succeeds (at most 3 times); returns the last output. */
@@ -111,11 +93,7 @@ class ResumeAfterKillTest {
     }
 
     static void signal(Process p, String name) {
-        try {
-            new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor();
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        GenbenchProcess.signal(p, name);
     }
 
     @BeforeAll
@@ -224,18 +202,9 @@ class ResumeAfterKillTest {
     void aChangedConfigurationIsRefusedNamingTheKeyUnlessForced() throws Exception {
         Path data = dir.resolve("drift");
         assertEquals(137, fit(data, "1", "train-batch@3=halt", null).exit());
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dgenbench.models=" + ProbeRunTest.MODELS, "-cp", System.getProperty("java.class.path"),
-                "dev.genbench.cli.Main", "fit", "--config", config().toString(),
-                "--experiment_info.experiments_data_folder=" + data, "--experiment_info.experiment_id=1", "--trainer.max_epochs=3"));
-        var builder = new ProcessBuilder(argv).redirectErrorStream(true);
-        builder.environment().remove("GENBENCH_FAULT");
-        builder.environment().put("GENBENCH_FEATURE_CACHE", dir.resolve("cache-of-" + data.getFileName()).toString());
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(2, p.waitFor(), out);
+        Outcome refused = fit(data, "1", null, null, "--trainer.max_epochs=3");
+        String out = refused.output();
+        assertEquals(2, refused.exit(), out);
         assertTrue(out.contains("trainer.max_epochs (was 2, now 3)") && out.contains("--force"), out);
         Outcome forced = fit(data, "1", null, null, "--trainer.max_epochs=3", "--force");
         assertEquals(0, forced.exit(), forced.output());
