@@ -80,6 +80,8 @@ def write_table():
     for path in sorted(glob.glob(os.path.join(HERE, "results", "*.json"))):
         with open(path) as f:
             r = json.load(f)
+        if r["stage"] == "train-step":  # run_train_step_bench.py's table
+            continue
         g, p = r["genbench"], r["peer"]
         rows.append(f"| {r['date']} | {r['stage']} | {r['threads']} | {r['runs']} | "
                     f"{g['median_images_per_s']} ({g['min']}–{g['max']}) | "

@@ -1,5 +1,7 @@
 package dev.genbench.config;
 
+import dev.genbench.image.EvaluationCropping;
+import dev.genbench.image.TrainingCropping;
 import java.nio.file.Path;
 
 /**
@@ -43,31 +45,6 @@ public record ModelConfig(
      */
     public boolean softTrainAugmentations() {
         return classPath.endsWith("SoftTrainAugmentationsModel");
-    }
-
-    /** {@code training_cropping_strategy} (SPEC §6.3): how a training image becomes the model's input size. */
-    public enum TrainingCropping {
-        RESIZE, RANDOM_CROP, CENTER_CROP, AS_IS;
-
-        /** The value as written in YAML. */
-        public String key() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    /** {@code evaluation_cropping_strategy} (SPEC §6.4): one resized or cropped view, five crops, or as is. */
-    public enum EvaluationCropping {
-        RESIZE, CROP, MULTICROP, AS_IS;
-
-        /** The value as written in YAML. */
-        public String key() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        /** The most crops one image yields: five for multicrop (FiveCrop), else one. */
-        public int maxCrops() {
-            return this == MULTICROP ? 5 : 1;
-        }
     }
 
     public enum Task { BINARY, MULTICLASS }

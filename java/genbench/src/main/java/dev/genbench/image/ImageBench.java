@@ -1,6 +1,5 @@
 package dev.genbench.image;
 
-import dev.genbench.config.ModelConfig.TrainingCropping;
 
 import dev.genbench.console.UserError;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.genbench.image;
 
-import dev.genbench.config.ModelConfig.TrainingCropping;
 
 import java.util.ArrayList;
 import java.util.List;

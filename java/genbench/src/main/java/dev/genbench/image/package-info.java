@@ -16,11 +16,14 @@
  *       {@link dev.genbench.image.LoaderSettings}; {@link dev.genbench.image.ImageBench} times it.</li>
  * </ul>
  *
+ * <p>The package spans two modules: the evaluation path (decoder, mandatory preprocessing and its steps, crops,
+ * {@link dev.genbench.image.EvaluationPipeline}, normalisation, {@link dev.genbench.image.TensorWriter}) lives in
+ * {@code java/imaging}, which the standalone detector shares, so both run the same code; the loader and the
+ * training-only augmentations live here.
+ *
  * <p>Every OpenCV {@code Mat} is owned by exactly one piece of code and closed by it (try-with-resources or
  * {@link dev.genbench.image.OpChain}); nothing waits for the garbage collector. Knows nothing of models or
  * the protocol.
  */
 package dev.genbench.image;
 
-import dev.genbench.config.ModelConfig.TrainingCropping;
-import dev.genbench.config.ModelConfig.EvaluationCropping;

@@ -32,8 +32,8 @@ import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * The probe check: does a frozen pretrained backbone plus a linear head detect the next, unseen window?
- * Features are the 240-d early readout of the nsfwjs MobileNetV2 (spatial mean and mean of squares of the
- * frozen ImageNet blocks 2, 5 and 9) on one 224² centre crop. For each window k ≥ 1, an L2 logistic
+ * Features are the 1104-d early readout of the nsfwjs MobileNetV2 (spatial mean and mean of squares of six
+ * frozen ImageNet activations, {@link ModelStore#PROBE_EARLY_LAYERS}) on one 224² centre crop. For each window k ≥ 1, an L2 logistic
  * regression is fitted on the train split's windows 0..k-1 (fakes and their paired reals) and scored on the
  * validation split's window k. The same protocol is run on the cue statistics, which must stay low: a probe
  * that only beats chance where the cues do would be measuring the cues.

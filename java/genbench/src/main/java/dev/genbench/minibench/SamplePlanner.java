@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Splits the photos and plans every pair. Photos go to train or validation as a whole (so a crop never
- * appears in both), by a seeded shuffle of their sorted ids. For generator g, sample i lies in train when i is
- * even and in validation when odd, and takes the next photo of a per-generator shuffled order of that split,
+ * Splits the photos and plans every pair. Photos go to train, validation or test as a whole (so a crop never
+ * appears in two splits), by a seeded shuffle of their sorted ids. For generator g, sample i lies in the split
+ * {@link Split#ofSample} gives and takes the next photo of a per-generator shuffled order of that split,
  * so each generator sees distinct photos; photos too small for its scale are skipped. Plans depend only on
  * (seed, generator position, i): asking for more fakes per generator extends the dataset without changing
  * the earlier pairs.
@@ -24,9 +24,13 @@ final class SamplePlanner {
         sorted.sort(Comparator.comparing(Photo::id));
         shuffle(sorted, new SplittableRandom(mix(seed, 0x5b1175L)));
         Map<Split, List<Photo>> out = new EnumMap<>(Split.class);
-        int half = (sorted.size() + 1) / 2;
-        out.put(Split.TRAIN, List.copyOf(sorted.subList(0, half)));
-        out.put(Split.VALIDATION, List.copyOf(sorted.subList(half, sorted.size())));
+        int from = 0;
+        for (Split s : Split.values()) {
+            int to = s.ordinal() == Split.values().length - 1 ? sorted.size()
+                    : Math.min(sorted.size(), from + (int) Math.round(s.photoShare() * sorted.size()));
+            out.put(s, List.copyOf(sorted.subList(from, to)));
+            from = to;
+        }
         return out;
     }
 
@@ -43,7 +47,7 @@ final class SamplePlanner {
                 next.put(s, 0);
             }
             for (int i = 0; i < perGenerator; i++) {
-                Split s = i % 2 == 0 ? Split.TRAIN : Split.VALIDATION;
+                Split s = Split.ofSample(i);
                 List<Photo> o = order.get(s);
                 SplittableRandom rng = new SplittableRandom(mix(mix(seed, g + 1), 1_000_003L * (i + 1)));
                 Optional<SamplePlan> p = Optional.empty();

@@ -6,16 +6,16 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A probe's checkpoint, {@code window_<k>/checkpoints/epoch=<e>-step=<s>.ckpt}, as evaluation reads it:
- * the head's parameters by name, as the original's probe checkpoints hold the head only (SPEC §7.2), and
- * the metadata saying what made it. The bytes are a {@link StateFile} (a {@code .npz} NumPy opens, with
- * checksums); mid-window checkpoints hold the rest of the training state beside the head
+ * A probe's checkpoint, {@code window_<k>/checkpoints/epoch=<e>-step=<s>.ckpt}, as evaluation and export
+ * read it: the head's parameters by name, as the original's probe checkpoints hold the head only (SPEC
+ * §7.2), and the metadata saying what made it. The bytes are a {@link StateFile} (a {@code .npz} NumPy
+ * opens, with checksums); mid-window checkpoints hold the rest of the training state beside the head
  * ({@link TrainingState}). Never Java object serialization.
  */
-record ProbeCheckpoint(Map<String, float[]> parameters, Map<String, Object> metadata) {
+public record ProbeCheckpoint(Map<String, float[]> parameters, Map<String, Object> metadata) {
 
     /** Reads and verifies a checkpoint; a damaged one is refused with a message naming it. */
-    static ProbeCheckpoint read(Path file) {
+    public static ProbeCheckpoint read(Path file) {
         StateFile state;
         try {
             state = StateFile.read(file);
@@ -29,11 +29,11 @@ record ProbeCheckpoint(Map<String, float[]> parameters, Map<String, Object> meta
         return new ProbeCheckpoint(TrainingState.model(state), state.metadata());
     }
 
-    long globalStep() {
+    public long globalStep() {
         return ((Number) metadata.getOrDefault("global_step", 0)).longValue();
     }
 
-    long epoch() {
+    public long epoch() {
         return ((Number) metadata.getOrDefault("epoch", 0)).longValue();
     }
 }

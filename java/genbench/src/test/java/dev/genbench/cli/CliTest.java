@@ -107,7 +107,7 @@ class CliTest {
         try {
             Run r = run("fit",
                     "--config", REPO.resolve("configs/mini_benchmark/mini_benchmark_sliding_windows.yaml").toString(),
-                    "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml").toString(),
+                    "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_multicrop.yaml").toString(),
                     "--config", local.toString(), "--dataset_path", dir.resolve("no_such_dataset").toString());
             assertEquals(2, r.exitCode());
             assertTrue(r.err().contains(dir.resolve("no_such_dataset").toString()), r.err());
@@ -128,7 +128,7 @@ class CliTest {
     void cudaAcceleratorIsRejectedWithAReasonInACpuOnlyBuild() {
         Run r = run("fit",
                 "--config", REPO.resolve("configs/mini_benchmark/mini_benchmark_sliding_windows.yaml").toString(),
-                "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml").toString(),
+                "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_multicrop.yaml").toString(),
                 "--trainer.accelerator=cuda");
         assertEquals(2, r.exitCode());
         assertEquals("error: trainer.accelerator: cuda is not available: this build has no CUDA backend yet; use auto or cpu\n",

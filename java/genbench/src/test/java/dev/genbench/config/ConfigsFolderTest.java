@@ -100,7 +100,7 @@ class ConfigsFolderTest {
     void theMiniBenchmarkModelIsTheOriginalsSoftAugmentationsModel() {
         var c = ConfigLoader.load(List.of(
                 new ConfigArgument.File(CONFIGS.resolve("mini_benchmark/mini_benchmark_sliding_windows.yaml")),
-                new ConfigArgument.File(CONFIGS.resolve("mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml"))), false).config();
+                new ConfigArgument.File(CONFIGS.resolve("mini_benchmark/mobilenetv2_nsfw_probe_multicrop.yaml"))), false).config();
         assertTrue(c.model().softTrainAugmentations());
         var base = ConfigLoader.load(List.of(
                 new ConfigArgument.File(CONFIGS.resolve("benchmark_pipelines/base_benchmark_sliding_windows.yaml")),

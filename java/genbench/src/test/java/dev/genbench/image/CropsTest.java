@@ -1,7 +1,5 @@
 package dev.genbench.image;
 
-import dev.genbench.config.ModelConfig.TrainingCropping;
-import dev.genbench.config.ModelConfig.EvaluationCropping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -31,20 +31,25 @@ class SamplePlannerTest {
     void splitsAreDisjointByPhotoAndEveryPairStaysInItsPhotosSplit() {
         List<Photo> photos = pool(300);
         Map<Split, List<Photo>> split = SamplePlanner.split(photos, 1337);
-        Set<String> train = split.get(Split.TRAIN).stream().map(Photo::id).collect(Collectors.toSet());
-        Set<String> validation = split.get(Split.VALIDATION).stream().map(Photo::id).collect(Collectors.toSet());
-        assertTrue(train.stream().noneMatch(validation::contains));
-        assertEquals(300, train.size() + validation.size());
-        assertEquals(150, train.size());
+        Map<Split, Set<String>> ids = new java.util.EnumMap<>(Split.class);
+        split.forEach((s, list) -> ids.put(s, list.stream().map(Photo::id).collect(Collectors.toSet())));
+        Set<String> all = new HashSet<>();
+        ids.values().forEach(all::addAll);
+        assertEquals(300, all.size(), "every photo in exactly one split");
+        assertEquals(300, ids.values().stream().mapToInt(Set::size).sum());
+        assertEquals(120, ids.get(Split.TRAIN).size());
+        assertEquals(120, ids.get(Split.VALIDATION).size());
+        assertEquals(60, ids.get(Split.TEST).size());
 
         List<SamplePlan> plans = SamplePlanner.plan(GeneratorSpec.defaults(), split, 40, 1337);
         assertEquals(12 * 40, plans.size());
         for (SamplePlan p : plans) {
-            Set<String> own = p.split() == Split.TRAIN ? train : validation;
-            assertTrue(own.contains(p.photo().id()), p.fakeFileId() + " uses a photo of the other split");
+            assertTrue(ids.get(p.split()).contains(p.photo().id()), p.fakeFileId() + " uses a photo of another split");
         }
-        // Each split gets half of every generator's fakes.
-        assertEquals(plans.size() / 2, plans.stream().filter(p -> p.split() == Split.TRAIN).count());
+        // Of every generator's fakes, two fifths go to train, two fifths to validation, one fifth to test.
+        assertEquals(12 * 16, plans.stream().filter(p -> p.split() == Split.TRAIN).count());
+        assertEquals(12 * 16, plans.stream().filter(p -> p.split() == Split.VALIDATION).count());
+        assertEquals(12 * 8, plans.stream().filter(p -> p.split() == Split.TEST).count());
     }
 
     @Test

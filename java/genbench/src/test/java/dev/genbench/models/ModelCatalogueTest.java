@@ -93,9 +93,9 @@ class ModelCatalogueTest {
         assertTrue(catalogue.baseNames().containsAll(java.util.List.of("mobilenetv2_nsfw", "mobilenetv2_140_nsfw", "inceptionv3_nsfw")),
                 catalogue.baseNames().toString());
         var probe = catalogue.resolve("mobilenetv2_nsfw_probe");
-        assertEquals(240, probe.card().featureWidth());
+        assertEquals(1104, probe.card().featureWidth());
         assertTrue(probe.card().standardizeFeatures());
-        assertEquals("mobilenetv2_nsfw_early.onnx", probe.onnxFile().getFileName().toString());
+        assertEquals("mobilenetv2_nsfw_early6.onnx", probe.onnxFile().getFileName().toString());
         assertEquals(0.0, probe.card().input().normalization().meanR());
         assertEquals(1.0, probe.card().input().normalization().stdR());
     }

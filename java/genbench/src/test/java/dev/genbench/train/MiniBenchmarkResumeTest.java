@@ -30,7 +30,7 @@ class MiniBenchmarkResumeTest {
     private GenbenchProcess.Outcome fit(String id, String fault, java.util.function.Consumer<Process> onPause) throws Exception {
         List<String> args = new ArrayList<>(List.of("fit",
                 "--config", "configs/mini_benchmark/mini_benchmark_sliding_windows.yaml",
-                "--config", "configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml",
+                "--config", "configs/mini_benchmark/mobilenetv2_nsfw_probe_multicrop.yaml",
                 "--trainer.max_epochs=2", "--checkpoint_callback.every_n_train_steps=3",
                 "--trainer.logger=[{init_args: {save_dir: " + dir.resolve("logs") + "}}]",
                 "--experiment_info.experiments_data_folder=" + dir.resolve("data"), "--experiment_info.experiment_id=" + id));

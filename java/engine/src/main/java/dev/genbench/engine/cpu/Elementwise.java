@@ -31,10 +31,12 @@ final class Elementwise {
             // The hot activations of CNNs: float loops the JIT vectorises.
             float flo = op == Op.RELU ? 0f : (float) lo;
             float fhi = op == Op.RELU ? Float.POSITIVE_INFINITY : (float) hi;
-            Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
-                for (long i = from; i < to; i++) {
-                    float v = xs.getAtIndex(Mem.F32, i);
-                    ys.setAtIndex(Mem.F32, i, v < flo ? flo : (v > fhi ? fhi : v));
+            Parallel.blocks(x.elementCount(), GRAIN, (start, len) -> {
+                MemorySegment xb = slice(xs, start, len);
+                MemorySegment yb = slice(ys, start, len);
+                for (int i = 0; i < len; i++) {
+                    float v = xb.getAtIndex(Mem.F32, i);
+                    yb.setAtIndex(Mem.F32, i, v < flo ? flo : (v > fhi ? fhi : v));
                 }
             });
             return;
@@ -139,10 +141,13 @@ final class Elementwise {
         if (t == DType.FP32 && (a.forward() == Op.RELU || a.forward() == Op.CLIP)) {
             float lo = a.forward() == Op.RELU ? 0f : (float) a.min();
             float hi = a.forward() == Op.RELU ? Float.POSITIVE_INFINITY : (float) a.max();
-            Parallel.range(x.elementCount(), GRAIN, (from, to) -> {
-                for (long i = from; i < to; i++) {
-                    float v = xs.getAtIndex(Mem.F32, i);
-                    os.setAtIndex(Mem.F32, i, v > lo && v < hi ? gs.getAtIndex(Mem.F32, i) : 0f);
+            Parallel.blocks(x.elementCount(), GRAIN, (start, len) -> {
+                MemorySegment xb = slice(xs, start, len);
+                MemorySegment gb = slice(gs, start, len);
+                MemorySegment ob = slice(os, start, len);
+                for (int i = 0; i < len; i++) {
+                    float v = xb.getAtIndex(Mem.F32, i);
+                    ob.setAtIndex(Mem.F32, i, v > lo && v < hi ? gb.getAtIndex(Mem.F32, i) : 0f);
                 }
             });
             return;
@@ -167,6 +172,12 @@ final class Elementwise {
         DType t = y.dtype();
         Op op = l.op();
         int rank = out.rank();
+        if (t == DType.FP32 && op != Op.POW && a.shape().equals(out) && b.shape().equals(out)) {
+            // Same shapes (residual sums, gradient accumulation): one flat loop, not one per last-axis row.
+            Parallel.blocks(out.elementCount(), GRAIN, (start, len) ->
+                    binaryF32(op, slice(as, start, len), 0, 1, slice(bs, start, len), 0, 1, slice(ys, start, len), 0, len));
+            return;
+        }
         int inner = rank == 0 ? 1 : out.dim(rank - 1);
         long rows = inner == 0 ? 0 : out.elementCount() / inner;
         long ia = rank == 0 ? 0 : sa[rank - 1];
@@ -204,6 +215,11 @@ final class Elementwise {
                 }
             }
         });
+    }
+
+    /** Floats {@code [start, start + len)} of a segment, for int-indexed loops (see {@link Parallel#blocks}). */
+    static MemorySegment slice(MemorySegment s, long start, int len) {
+        return s.asSlice(start * Float.BYTES, (long) len * Float.BYTES);
     }
 
     /**

@@ -38,6 +38,14 @@ final class OmpDefaults {
                 if (rc != 0) {
                     System.getLogger(OmpDefaults.class.getName()).log(System.Logger.Level.DEBUG, "setenv(OMP_WAIT_POLICY) returned " + rc);
                 }
+                if (System.getProperty(Parallel.THREADS_PROPERTY) != null) {
+                    // An explicit engine thread count wins over the environment, for oneDNN as for our pool.
+                    int omp = (int) setenv.invokeExact(a.allocateFrom("OMP_NUM_THREADS"),
+                            a.allocateFrom(Integer.toString(Parallel.configuredThreads())), 1);
+                    if (omp != 0) {
+                        System.getLogger(OmpDefaults.class.getName()).log(System.Logger.Level.DEBUG, "setenv(OMP_NUM_THREADS) returned " + omp);
+                    }
+                }
             }
         } catch (Throwable t) {
             // Without native access the default policy stays; results are the same, only slower.

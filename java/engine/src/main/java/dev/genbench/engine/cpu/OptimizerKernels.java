@@ -49,16 +49,19 @@ final class OptimizerKernels {
         float damp = (float) (1 - a.dampening());
         boolean first = a.first();
         boolean nesterov = a.nesterov();
-        Parallel.range(n, 1 << 14, (from, to) -> {
-            for (long i = from; i < to; i++) {
-                float pv = p.getAtIndex(Mem.F32, i);
-                float d = g.getAtIndex(Mem.F32, i) + wd * pv;
+        Parallel.blocks(n, 1 << 14, (start, len) -> {
+            MemorySegment pb = Elementwise.slice(p, start, len);
+            MemorySegment gb = Elementwise.slice(g, start, len);
+            MemorySegment bb = Elementwise.slice(b, start, len);
+            for (int i = 0; i < len; i++) {
+                float pv = pb.getAtIndex(Mem.F32, i);
+                float d = gb.getAtIndex(Mem.F32, i) + wd * pv;
                 if (mom != 0f) {
-                    float buf = first ? d : mom * b.getAtIndex(Mem.F32, i) + damp * d;
-                    b.setAtIndex(Mem.F32, i, buf);
+                    float buf = first ? d : mom * bb.getAtIndex(Mem.F32, i) + damp * d;
+                    bb.setAtIndex(Mem.F32, i, buf);
                     d = nesterov ? d + mom * buf : buf;
                 }
-                p.setAtIndex(Mem.F32, i, pv - lr * d);
+                pb.setAtIndex(Mem.F32, i, pv - lr * d);
             }
         });
     }

@@ -29,7 +29,7 @@ public final class MakeMiniBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "download and work cache (default: .cache/mini_genbench beside the dataset folder)")
     Path cache;
 
-    @Option(names = "--fakes-per-generator", paramLabel = "N", description = "fakes per generator, half train, half validation (default: ${DEFAULT-VALUE})")
+    @Option(names = "--fakes-per-generator", paramLabel = "N", description = "fakes per generator: 2/5 train, 2/5 validation, 1/5 test (default: ${DEFAULT-VALUE})")
     int fakesPerGenerator = MiniBenchmarkOptions.DEFAULT_FAKES_PER_GENERATOR;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of every random choice (default: ${DEFAULT-VALUE})")

@@ -7,7 +7,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Everything between a decoded image and the crops that become tensors: mandatory preprocessing, the
  * model's augmentations and the cropping strategy.
  */
-public sealed interface ItemPipeline permits EvaluationPipeline, TrainingPipeline {
+public interface ItemPipeline {
 
     /**
      * Runs the pipeline on {@code decoded}, which this call consumes (closes). Returns the crops, which the

@@ -9,11 +9,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * region of {@code src}, which shares its refcounted pixels). It never closes {@code src}: {@link OpChain}
  * closes the previous image when a step returns a different one, so ownership stays in one place. Every
  * random choice is drawn from {@code rng}, in the order the original draws it.
+ *
+ * <p>Not sealed: the evaluation steps live here, in the imaging module the standalone detector shares, and
+ * the training-only augmentations in the framework's module.
  */
-public sealed interface ImageOp
-        permits RandomCropIfLarge, RandomGrayscale, JpegRecompression, GaussianNoise, RandomResizedCrop,
-                RandomResizedCropVariable, ColorJitter, CoarseDropout, GaussianBlurOp, RandomRotate90,
-                RandomHorizontalFlip {
+public interface ImageOp {
 
     Mat apply(Mat src, SeededRng rng);
 }

@@ -1,7 +1,5 @@
 package dev.genbench.image;
 
-import dev.genbench.config.ModelConfig.EvaluationCropping;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -32,6 +30,23 @@ public record EvaluationPipeline(OptionalInt maximumProcessingSize, EvaluationCr
     public List<Mat> run(Mat decoded, SeededRng itemRng, SeededRng freeRng) {
         try (Mat preprocessed = MandatoryPreprocessing.evaluation(maximumProcessingSize).run(decoded, itemRng)) {
             return crops(preprocessed);
+        }
+    }
+
+    /**
+     * What a deployed detector runs on an image: the model's own evaluation view without the benchmark's
+     * distortions (grayscale, JPEG, noise, resized crops simulate re-shared images; they are not part of the
+     * model). An image larger than {@code maximum_processing_size} is centre-cropped to it, the crop the
+     * original intends ({@code force_central_crop}, SPEC §12), then the cropping strategy applies.
+     * {@code image} stays the caller's; the crops are the caller's to close.
+     */
+    public List<Mat> inference(Mat image) {
+        int limit = maximumProcessingSize.orElse(Integer.MAX_VALUE);
+        if (image.rows() <= limit && image.cols() <= limit) {
+            return crops(image);
+        }
+        try (Mat centred = Crops.center(image, Math.min(image.cols(), limit), Math.min(image.rows(), limit))) {
+            return crops(centred);
         }
     }
 
