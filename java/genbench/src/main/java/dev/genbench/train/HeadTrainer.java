@@ -217,7 +217,7 @@ final class HeadTrainer {
         return settings.seed() ^ (0x9E3779B97F4A7C15L * (k + 1)) ^ epoch;
     }
 
-    /** The full training state after the loop's last batch (SPEC-free: our own format, described in its metadata). */
+    /** The full training state after the loop's last batch, in the format {@link TrainingState} describes. */
     private StateFile snapshot(int k, LinearHead head, Optimizer optimizer, OneCycleLR schedule, LoopState loop,
             Accumulation accumulation, int epochs, int totalSteps, Map<String, Object> base) {
         TrainingState state = new TrainingState(base);

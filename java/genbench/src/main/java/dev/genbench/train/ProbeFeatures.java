@@ -142,7 +142,7 @@ final class ProbeFeatures {
             }
             FaultPoints.reach("cache-batch");
             // Rows are durable as they are written, so stopping here loses nothing; the cache is flushed on close.
-            StopSignals.checkpointNotNeeded(job.task());
+            StopSignals.stopIfRequested(job.task());
         }
         if (loader.stats().skipped() > 0) {
             Log.warn("%s: %d images were skipped (data.init_args.on_bad_image: skip); their rows stay empty",

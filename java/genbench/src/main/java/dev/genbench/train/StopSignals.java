@@ -84,7 +84,7 @@ public final class StopSignals {
     }
 
     /** Throws {@link TrainingStopped} when a stop was requested: for loops that have nothing to save (the cache is durable row by row). */
-    static void checkpointNotNeeded(String where) {
+    static void stopIfRequested(String where) {
         Reason reason = REQUESTED.get();
         if (reason != null) {
             throw new TrainingStopped(reason, Optional.empty(), where);

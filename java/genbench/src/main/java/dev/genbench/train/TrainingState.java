@@ -55,16 +55,16 @@ public final class TrainingState {
 
     /** The gradients summed so far when the state is taken between two optimizer steps of an accumulation. */
     public TrainingState pendingGradients(List<Tensor> parameters, Accumulation accumulation, long nextBatch) {
-        int pending = 0;
+        boolean pending = false;
         for (Tensor p : parameters) {
             if (p.grad() != null) {
                 float[] g = p.grad().toFloats();
                 tensors.put(GRAD + p.name(), new NpyArray.Float32(g, new int[] {g.length}));
-                pending = 1;
+                pending = true;
             }
         }
         metadata.put("accumulation", Map.of("accumulate_grad_batches", accumulation.batches(),
-                "pending_micro_batches", pending == 0 ? 0 : nextBatch % accumulation.batches()));
+                "pending_micro_batches", pending ? nextBatch % accumulation.batches() : 0));
         return this;
     }
 

@@ -199,6 +199,20 @@ class ResumeAfterKillTest {
     }
 
     @Test
+    void aFullDiskWhileWritingPredictionsNamesTheFileAndKeepsTheCheckpoint() throws Exception {
+        Path data = dir.resolve("enospc-predictions");
+        Outcome failed = fit(data, "1", "write:predictions_validate_epoch@2=enospc", null);
+        assertEquals(2, failed.exit(), failed.output());
+        assertTrue(failed.output().contains("error: Cannot write "
+                + data.resolve("experiment_1/window_1/predictions_validate_epoch=1-step=12.npz")), failed.output());
+        StateFile.read(data.resolve("experiment_1/window_1/checkpoints/epoch=1-step=12.ckpt"));
+        assertTrue(Files.exists(data.resolve("experiment_1/window_0/done")) && !Files.exists(data.resolve("experiment_1/window_1/done")));
+        Outcome resumed = resumeUntilDone(data, "1");
+        assertTrue(resumed.output().contains("window 1: its checkpoint"), "only the evaluation is redone:\n" + resumed.output());
+        assertSameAsBaseline(data, "1");
+    }
+
+    @Test
     void aChangedConfigurationIsRefusedNamingTheKeyUnlessForced() throws Exception {
         Path data = dir.resolve("drift");
         assertEquals(137, fit(data, "1", "train-batch@3=halt", null).exit());
