@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * halts the JVM as SIGKILL does, or a real SIGKILL while the run is paused there), by SIGTERM, by Ctrl-C
  * (SIGINT) and by a full disk; then the same command again, until it finishes. The predictions of every
  * window, the checkpoints' heads and the metrics must be identical to those of a run that never stopped.
- * Runs on the small Arrow fixture and the tiny backbone (2 windows, 2 epochs, a checkpoint every 2 steps).
+ * Runs on the small Arrow fixture and the tiny backbone (2 windows, 2 epochs, a checkpoint every 2 steps);
+ * one case fine-tunes the tiny backbone ({@code _tune}) instead of training a probe head.
  */
 @Tag("slow")
 class ResumeAfterKillTest {
@@ -69,10 +70,23 @@ class ResumeAfterKillTest {
         return yaml;
     }
 
+    /** The same run with the tiny backbone fine-tuned ({@code _tune}) on 16x16 images. */
+    static Path tuneConfig() throws IOException {
+        Path yaml = dir.resolve("tiny_tune.yaml");
+        if (!Files.exists(yaml)) {
+            Files.writeString(yaml, Files.readString(config()).replace("model_name: tiny_backbone_probe", "model_name: tiny_backbone_tune"));
+        }
+        return yaml;
+    }
+
     /** Runs {@code genbench fit} for experiment {@code id} in data folder {@code data}; {@code onPause} acts when a pause point is reached. */
     static Outcome fit(Path data, String id, String fault, Consumer<Process> onPause, String... extra) throws Exception {
+        return fit(config(), data, id, fault, onPause, extra);
+    }
+
+    static Outcome fit(Path config, Path data, String id, String fault, Consumer<Process> onPause, String... extra) throws Exception {
         System.setProperty("genbench.models", ProbeRunTest.MODELS.toString());
-        List<String> args = new ArrayList<>(List.of("fit", "--config", config().toString(),
+        List<String> args = new ArrayList<>(List.of("fit", "--config", config.toString(),
                 "--experiment_info.experiments_data_folder=" + data, "--experiment_info.experiment_id=" + id));
         args.addAll(List.of(extra));
         var o = GenbenchProcess.run(dir, args, Map.of("GENBENCH_FEATURE_CACHE", dir.resolve("cache-of-" + data.getFileName()).toString()),
@@ -105,8 +119,11 @@ class ResumeAfterKillTest {
 
     /** Every window's predictions, final head and metrics equal the uninterrupted run's. */
     static void assertSameAsBaseline(Path data, String id) {
-        Path expected = baseline.resolve("experiment_0");
-        Path actual = data.resolve("experiment_" + id);
+        assertSameAs(baseline.resolve("experiment_0"), data.resolve("experiment_" + id));
+    }
+
+    /** Every window's predictions, final model tensors (a head, or a whole tuned network) and metrics are equal. */
+    static void assertSameAs(Path expected, Path actual) {
         for (int k = 0; k < 2; k++) {
             var a = PredictionsFile.read(expected.resolve("window_" + k + "/predictions_validate_all.npz"));
             var b = PredictionsFile.read(actual.resolve("window_" + k + "/predictions_validate_all.npz"));
@@ -115,15 +132,19 @@ class ResumeAfterKillTest {
             assertArrayEquals(a.fusedIdentifiers(), b.fusedIdentifiers(), "window " + k + " images");
             var ca = StateFile.read(ExperimentLayout.checkpointsNewestFirst(expected.resolve("window_" + k + "/checkpoints")).getFirst());
             var cb = StateFile.read(ExperimentLayout.checkpointsNewestFirst(actual.resolve("window_" + k + "/checkpoints")).getFirst());
-            assertArrayEquals(ca.floats("head.weight"), cb.floats("head.weight"), "window " + k + " head");
-            assertArrayEquals(ca.floats("head.bias"), cb.floats("head.bias"), "window " + k + " bias");
+            assertTrue(ca.has("head.weight") && ca.has("head.bias"), ca.tensors().keySet().toString());
+            assertEquals(ca.tensors().keySet(), cb.tensors().keySet(), "window " + k + " tensors");
+            for (String name : TrainingState.model(ca).keySet()) {
+                assertArrayEquals(ca.floats(name), cb.floats(name), "window " + k + " " + name);
+            }
             assertEquals(ca.longValue("global_step"), cb.longValue("global_step"));
         }
         var options = new EvaluationOptions(Stage.VALIDATE, 0.5, true);
+        String experiment = actual.getFileName().toString();
         // The table's title names the experiment; every metric after it must be equal.
         assertEquals(EvaluationText.render(PredictionsEvaluator.evaluateExperiment(expected, options), Mechanism.IMMEDIATE_FUTURE),
                 EvaluationText.render(PredictionsEvaluator.evaluateExperiment(actual, options), Mechanism.IMMEDIATE_FUTURE)
-                        .replace("experiment_" + id, "experiment_0"));
+                        .replace(experiment, expected.getFileName().toString()));
     }
 
     private static void killedThenResumed(String name, String fault, Consumer<Process> onPause, int expectedExit) throws Exception {
@@ -133,6 +154,26 @@ class ResumeAfterKillTest {
         assertTrue(!Files.exists(data.resolve("experiment_1/window_1/done")), name + ": stopped before the end");
         resumeUntilDone(data, "1");
         assertSameAsBaseline(data, "1");
+    }
+
+    @Test
+    void aTuneRunKilledMidEpochResumesToTheSameNetworkAndPredictions() throws Exception {
+        // 12 samples x 2 replicas / batch 4 = 6 batches and 3 optimizer steps an epoch; the kill after batch 9
+        // (epoch 1, batch 3) loses one micro-batch after the step-4 checkpoint.
+        Path whole = dir.resolve("tune-baseline");
+        Outcome o = fit(tuneConfig(), whole, "0", null, null);
+        assertEquals(0, o.exit(), o.output());
+        Path data = dir.resolve("tune-kill-mid-epoch");
+        Outcome killed = fit(tuneConfig(), data, "1", "train-batch@9=halt", null);
+        assertEquals(137, killed.exit(), killed.output());
+        assertTrue(!Files.exists(data.resolve("experiment_1/window_0/done")), "stopped in window 0:\n" + killed.output());
+        Outcome resumed = fit(tuneConfig(), data, "1", null, null);
+        assertEquals(0, resumed.exit(), resumed.output());
+        assertTrue(resumed.output().contains("window 0: resuming at epoch 1, batch 2 of 6, optimizer step 4"), resumed.output());
+        assertSameAs(whole.resolve("experiment_0"), data.resolve("experiment_1"));
+        for (int k = 0; k < 2; k++) {
+            assertTrue(Files.exists(data.resolve("experiment_1/window_" + k + "/" + TuneRun.EXPORT_FILE)));
+        }
     }
 
     @Test
