@@ -5,9 +5,13 @@ same number of workers and batch size, alternating runs so both see the same mac
 Usage (from the repository root; ./genbench builds the project on first use):
     /usr/bin/python3 bench/run_image_bench.py --photos DIR [--stage preprocess] [--threads 2] [--runs 5]
         [--batch 32] [--warmup 42] [--images 210]
+    /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage features --model resnet50 [--threads 2] ...
 
-Writes bench/results/<UTC date>-image-<stage>-t<threads>.json (every run, medians, spread, ratio, machine)
-and regenerates the results table in bench/README.md from all result files.
+Writes bench/results/<UTC date>-image-<stage>-t<threads>.json (features: <date>-features-<model>-t<threads>.json;
+every run, medians, spread, ratio, machine) and regenerates the results table in bench/README.md from all
+result files. For --stage features, --model is a torchvision architecture: its random-init ONNX graph and card
+are exported to bench/models/ on first use (models/onnx/export_backbone.py --random-init), genbench runs that
+graph and the peer (peer_torch_features.py) builds the same architecture in PyTorch.
 """
 import argparse
 import datetime
@@ -26,16 +30,32 @@ TABLE_END = "<!-- results-table:end -->"
 
 
 def java_command(args):
-    return [os.path.join(ROOT, "genbench"), "bench", "--json"] + common_args(args)
+    cmd = [os.path.join(ROOT, "genbench"), "bench", "--json", "--stage", args.stage] + common_args(args)
+    if args.stage == "features":
+        cmd += ["--model", exported_card(args.model)] + args.genbench_option
+    return cmd
 
 
 def peer_command(args):
-    return [sys.executable, os.path.join(HERE, "peer_pil_torchvision.py")] + common_args(args)
+    if args.stage == "features":
+        return [sys.executable, os.path.join(HERE, "peer_torch_features.py"), "--arch", args.model] + common_args(
+            args) + args.peer_option
+    return [sys.executable, os.path.join(HERE, "peer_pil_torchvision.py"), "--stage", args.stage] + common_args(args)
 
 
 def common_args(args):
-    return ["--stage", args.stage, "--photos", args.photos, "--threads", str(args.threads), "--batch",
+    return ["--photos", args.photos, "--threads", str(args.threads), "--batch",
             str(args.batch), "--warmup", str(args.warmup), "--images", str(args.images)]
+
+
+def exported_card(arch):
+    """bench/models/<arch>.yaml, exporting the random-init torchvision graph and its card first if missing."""
+    out = os.path.join(HERE, "models")
+    card = os.path.join(out, arch + ".yaml")
+    if not (os.path.exists(card) and os.path.exists(os.path.join(out, arch + ".onnx"))):
+        subprocess.run([sys.executable, os.path.join(ROOT, "models", "onnx", "export_backbone.py"), "--family",
+                        "torchvision", "--model", arch, "--random-init", "--out", out], check=True)
+    return card
 
 
 def run_json(cmd):
@@ -89,7 +109,7 @@ def write_table():
                     f"{g['max_peak_rss_mb']:.0f} / {p['max_peak_rss_mb']:.0f} | {os.path.basename(path)} |")
     table = "\n".join([
         TABLE_START,
-        "| date (UTC) | stage | workers | runs | genbench images/s, median (min–max) | PIL + torchvision images/s |"
+        "| date (UTC) | stage | workers | runs | genbench images/s, median (min–max) | peer images/s |"
         " ratio | peak RSS MB (ours / peer) | file |",
         "|---|---|---|---|---|---|---|---|---|",
         *rows,
@@ -106,7 +126,12 @@ def write_table():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", required=True)
-    ap.add_argument("--stage", choices=["decode", "preprocess"], default="preprocess")
+    ap.add_argument("--stage", choices=["decode", "preprocess", "features"], default="preprocess")
+    ap.add_argument("--model", help="--stage features: torchvision architecture (resnet50, mobilenet_v2)")
+    ap.add_argument("--genbench-option", action="append", default=[],
+                    help="extra option for genbench bench (repeatable), e.g. --genbench-option=--spin-wait")
+    ap.add_argument("--peer-option", action="append", default=[],
+                    help="extra option for the peer (repeatable), e.g. --peer-option=--no-channels-last")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--batch", type=int, default=32)
@@ -114,6 +139,8 @@ def main():
     ap.add_argument("--images", type=int, default=210)
     ap.add_argument("--table-only", action="store_true", help="only regenerate the README table")
     args = ap.parse_args()
+    if args.stage == "features" and not args.model:
+        ap.error("--stage features needs --model")
     if args.table_only:
         write_table()
         return
@@ -125,15 +152,21 @@ def main():
         print(f"run {k + 1}/{args.runs}: genbench {ours[-1]['images_per_s']} images/s, "
               f"peer {peer[-1]['images_per_s']} images/s", flush=True)
     g, p = summary(ours), summary(peer)
+    info["load_average_at_end"] = os.getloadavg()
     now = datetime.datetime.now(datetime.timezone.utc)
     photo_count = len([f for f in os.listdir(args.photos) if f.lower().endswith((".jpg", ".jpeg", ".png", ".webp"))])
+    stage = f"features {args.model}" if args.stage == "features" else args.stage
     result = {
-        "date": now.strftime("%Y-%m-%d %H:%M"), "stage": args.stage, "threads": args.threads, "runs": args.runs,
+        "date": now.strftime("%Y-%m-%d %H:%M"), "stage": stage, "threads": args.threads, "runs": args.runs,
         "batch": args.batch, "warmup_images": args.warmup, "timed_images": args.images,
         "distinct_photos": photo_count, "ratio": round(g["median_images_per_s"] / p["median_images_per_s"], 2),
         "genbench": g, "peer": p, "genbench_runs": ours, "peer_runs": peer, "machine": info,
     }
-    name = f"{now.strftime('%Y-%m-%d')}-image-{args.stage}-t{args.threads}.json"
+    if args.stage == "features":
+        result["genbench_options"], result["peer_options"] = args.genbench_option, args.peer_option
+        name = f"{now.strftime('%Y-%m-%d')}-features-{args.model}-t{args.threads}.json"
+    else:
+        name = f"{now.strftime('%Y-%m-%d')}-image-{args.stage}-t{args.threads}.json"
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", name), "w") as f:
         json.dump(result, f, indent=2)

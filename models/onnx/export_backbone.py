@@ -64,8 +64,11 @@ def strip_classifier(model):
         layer = getattr(model, attr, None)
         if layer is None:
             continue
-        if isinstance(layer, torch.nn.Sequential) and len(layer) == 1 and isinstance(layer[0], torch.nn.Linear):
-            layer = layer[0]
+        # Sequential(Linear) or Sequential(Dropout, ..., Linear) (MobileNetV2, EfficientNet): dropout is the
+        # identity in eval mode, so the features are the Linear's input either way.
+        if (isinstance(layer, torch.nn.Sequential) and len(layer) >= 1 and isinstance(layer[-1], torch.nn.Linear)
+                and all(isinstance(m, torch.nn.Dropout) for m in layer[:-1])):
+            layer = layer[-1]
         if isinstance(layer, torch.nn.Linear):
             setattr(model, attr, torch.nn.Identity())
             return model, layer.in_features

@@ -74,8 +74,8 @@ public final class Detector implements AutoCloseable {
             if (options.device() == Device.CUDA) {
                 if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                     throw new UserError("--device cuda: this detector's ONNX Runtime is the CPU build (providers "
-                            + OrtEnvironment.getAvailableProviders() + "); build the app image with ONNX Runtime's GPU package"
-                            + " on a machine with CUDA 12, or run with --device cpu");
+                            + OrtEnvironment.getAvailableProviders() + "); CUDA needs ONNX Runtime's GPU build on the class"
+                            + " path and CUDA 12 on the machine; run with --device cpu");
                 }
                 so.addCUDA(0);
             }

@@ -130,6 +130,9 @@ public final class DetectorServer implements AutoCloseable {
                 return;
             }
             if (declared > limits.maxBodyBytes()) {
+                // The body stays unread, so this connection cannot carry another request: say so, or a client
+                // reusing it would find it closed.
+                ex.getResponseHeaders().set("Connection", "close");
                 refuse(ex, 413, "the image is " + declared + " bytes, above this server's limit of " + limits.maxBodyBytes()
                         + " (--max-body-bytes)");
                 return;

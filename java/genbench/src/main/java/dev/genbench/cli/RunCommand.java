@@ -3,8 +3,8 @@ package dev.genbench.cli;
 import dev.genbench.config.GenbenchConfig;
 import dev.genbench.config.LoadedConfig;
 import dev.genbench.config.TrainerConfig;
+import dev.genbench.models.OrtBackbone;
 import dev.genbench.console.Log;
-import dev.genbench.console.UserError;
 import dev.genbench.train.ExperimentLayout;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -47,8 +47,8 @@ public abstract class RunCommand implements Callable<Integer> {
         GenbenchConfig config = loaded.config();
         var accelerator = config.trainer().accelerator();
         if (accelerator == TrainerConfig.Accelerator.CUDA || accelerator == TrainerConfig.Accelerator.GPU) {
-            throw new UserError("trainer.accelerator: " + accelerator.name().toLowerCase(java.util.Locale.ROOT)
-                    + " is not available: this build has no CUDA backend yet; use auto or cpu");
+            // Before any data is opened: a CPU-only build says at once what to do.
+            OrtBackbone.requireCudaProvider("model '" + config.model().modelName() + "'");
         }
         var id = ExperimentLayout.resolveId(config.experimentInfo(), System.getenv());
         ExperimentLayout layout = ExperimentLayout.of(config.experimentInfo(), id);

@@ -17,4 +17,10 @@ public @interface ClassPaths {
 
     /** Empty when supported; otherwise what genbench does instead, shown in the warning. */
     String unsupported() default "";
+
+    /**
+     * Whether any other Java class name is accepted too, bound to this record: a user's plug-in class,
+     * resolved where the component is used (see models.Plugins).
+     */
+    boolean plugins() default false;
 }

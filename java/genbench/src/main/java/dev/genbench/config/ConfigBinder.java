@@ -233,6 +233,9 @@ public final class ConfigBinder {
         return args;
     }
 
+    private static final java.util.regex.Pattern JAVA_CLASS_NAME =
+            java.util.regex.Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)+");
+
     private Object bindComponent(Class<?> slot, ConfigNode node, String key) {
         if (!(node instanceof ConfigNode.MapNode map)) {
             throw typeError(node, key, "a component with class_path and init_args");
@@ -258,6 +261,10 @@ public final class ConfigBinder {
                 if (Arrays.asList(c.getAnnotation(ClassPaths.class).value()).contains(classPath)) {
                     chosen = c;
                 }
+            }
+            if (chosen == null && choices.size() == 1 && choices.getFirst().getAnnotation(ClassPaths.class).plugins()
+                    && JAVA_CLASS_NAME.matcher(classPath).matches()) {
+                chosen = choices.getFirst(); // a plug-in class, loaded and checked where the component is used
             }
             if (chosen == null) {
                 String hint = Suggest.nearest(classPath, allClassPaths(choices)).map(n -> "; did you mean '" + n + "'?")

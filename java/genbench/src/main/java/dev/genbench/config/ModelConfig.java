@@ -8,9 +8,9 @@ import java.nio.file.Path;
  * {@code model}: the detector (the original's {@code BaseDeepfakeDetectionModel}, SPEC §7, §10.2).
  * {@code model_name} picks a backbone card and the {@code _probe}/{@code _tune} variant.
  */
-@ClassPaths({"algorithms.BaseDeepfakeDetectionModel", "algorithms.base_model.BaseDeepfakeDetectionModel",
+@ClassPaths(value = {"algorithms.BaseDeepfakeDetectionModel", "algorithms.base_model.BaseDeepfakeDetectionModel",
         "BaseDeepfakeDetectionModel", "algorithms.SoftTrainAugmentationsModel",
-        "algorithms.soft_augmentations_model.SoftTrainAugmentationsModel", "SoftTrainAugmentationsModel"})
+        "algorithms.soft_augmentations_model.SoftTrainAugmentationsModel", "SoftTrainAugmentationsModel"}, plugins = true)
 public record ModelConfig(
         String classPath,
         String modelName,

@@ -22,7 +22,9 @@ import dev.genbench.metrics.Stage;
 import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCard;
 import dev.genbench.models.ModelCatalogue;
+import dev.genbench.models.TunableDetector;
 import dev.genbench.train.ProbeCheckpoint;
+import dev.genbench.train.TuneRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,9 +42,8 @@ import onnx.Onnx;
  * {@code model-card.json}: what it was trained on, every window's metrics from the experiment's predictions,
  * the configuration).
  *
- * <p>A {@code _tune} model plugs in at {@link DetectorGraph#build}: its backbone is the fine-tuned graph the
- * engine's {@code OnnxExporter} writes and its head reads float32 features; this class refuses it until tuned
- * checkpoints exist.
+ * <p>A {@code _probe} window is assembled from the card's backbone and the checkpoint's head; a {@code _tune}
+ * window from the fine-tuned graph its run writes ({@code tuned.onnx}), which holds the head already.
  */
 public final class DetectorExport {
     public static final String ONNX = "detector.onnx";
@@ -57,20 +58,8 @@ public final class DetectorExport {
         LoadedConfig loaded = ConfigLoader.load(List.of(new ConfigArgument.File(source.config())), true);
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
-        if (model.variant() != ModelCatalogue.Variant.PROBE) {
-            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model; exporting tuned checkpoints needs"
-                    + " the tuned-model checkpoints, which this version does not write yet; export a _probe experiment");
-        }
         ModelCard card = model.card();
-        ProbeCheckpoint checkpoint = ProbeCheckpoint.read(source.checkpoint());
-        Map<String, float[]> p = checkpoint.parameters();
-        float[] weight = p.get(LinearHead.WEIGHT);
-        float[] bias = p.get(LinearHead.BIAS);
-        if (weight == null || bias == null || weight.length != card.featureWidth()) {
-            throw new UserError("checkpoint '" + source.checkpoint() + "' holds no " + LinearHead.WEIGHT + " of " + card.featureWidth()
-                    + " features for model card '" + card.name() + "'");
-        }
-        var head = new DetectorGraph.Head(weight, bias[0], p.get(LinearHead.FEATURE_MEAN), p.get(LinearHead.FEATURE_SCALE), true);
+        boolean tuned = model.variant() == ModelCatalogue.Variant.TUNE;
 
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("model_name", config.model().modelName());
@@ -78,25 +67,30 @@ public final class DetectorExport {
         provenance.put("experiment", source.experimentFolder().toAbsolutePath().normalize().getFileName().toString());
         provenance.put("checkpoint", source.checkpoint().getFileName().toString());
         provenance.put("backbone", card.name());
-        provenance.put("features", "float16-rounded, as the feature cache the head was trained on");
+        provenance.put("features", tuned ? "float32, whole network fine-tuned (_tune)"
+                : "float16-rounded, as the feature cache the head was trained on (_probe)");
         Integer mps = config.data().maximumProcessingSize();
         var input = card.input();
         DetectorMetadata metadata = new DetectorMetadata(input.name(), config.model().modelInputSize().height(),
                 config.model().modelInputSize().width(), input.layout(), input.normalization(), config.model().evaluationCroppingStrategy(),
                 mps == null ? OptionalInt.empty() : OptionalInt.of(mps), config.model().classificationThreshold(), provenance);
 
-        Path backboneFile = model.onnxFile();
-        if (!Files.isRegularFile(backboneFile)) {
-            throw new UserError("the backbone ONNX file '" + backboneFile + "' of model card '" + card.name() + "' is missing"
-                    + (card.source() != null ? "; produce it with: " + card.source() : ""));
+        Onnx.ModelProto detector;
+        if (tuned) {
+            Path file = source.windowFolder().resolve(TuneRun.EXPORT_FILE);
+            if (!Files.isRegularFile(file)) {
+                throw new UserError("window folder '" + source.windowFolder() + "' has no " + TuneRun.EXPORT_FILE
+                        + ", the fine-tuned graph a _tune window writes when it completes; finish the window with `genbench fit`");
+            }
+            detector = DetectorGraph.fromTuned(readModel(file), TunableDetector.LOGIT, metadata.toProperties());
+        } else {
+            Path backboneFile = model.onnxFile();
+            if (!Files.isRegularFile(backboneFile)) {
+                throw new UserError("the backbone ONNX file '" + backboneFile + "' of model card '" + card.name() + "' is missing"
+                        + (card.source() != null ? "; produce it with: " + card.source() : ""));
+            }
+            detector = DetectorGraph.build(readModel(backboneFile), card, probeHead(source, card), metadata.toProperties());
         }
-        Onnx.ModelProto backbone;
-        try (InputStream in = Files.newInputStream(backboneFile)) {
-            backbone = Onnx.ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
-        } catch (IOException e) {
-            throw new UserError("cannot read backbone '" + backboneFile + "': " + e.getMessage(), e);
-        }
-        Onnx.ModelProto detector = DetectorGraph.build(backbone, card, head, metadata.toProperties());
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -118,6 +112,25 @@ public final class DetectorExport {
         }
         AtomicFiles.writeString(cardMd, cardMarkdown(source, config, card, metadata, evaluation, json, configYaml));
         return new Result(onnx, cardMd, cardJson, metadata);
+    }
+
+    private static DetectorGraph.Head probeHead(ExportSource source, ModelCard card) {
+        Map<String, float[]> p = ProbeCheckpoint.read(source.checkpoint()).parameters();
+        float[] weight = p.get(LinearHead.WEIGHT);
+        float[] bias = p.get(LinearHead.BIAS);
+        if (weight == null || bias == null || weight.length != card.featureWidth()) {
+            throw new UserError("checkpoint '" + source.checkpoint() + "' holds no " + LinearHead.WEIGHT + " of " + card.featureWidth()
+                    + " features for model card '" + card.name() + "'");
+        }
+        return new DetectorGraph.Head(weight, bias[0], p.get(LinearHead.FEATURE_MEAN), p.get(LinearHead.FEATURE_SCALE), true);
+    }
+
+    private static Onnx.ModelProto readModel(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Onnx.ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
+        } catch (IOException e) {
+            throw new UserError("cannot read ONNX file '" + file + "': " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Object> cardJson(ExportSource source, GenbenchConfig config, ModelCard card, DetectorMetadata metadata,
@@ -162,7 +175,8 @@ public final class DetectorExport {
                 .append(" mean over its crops, **fake when score > ").append(config.model().classificationThreshold()).append("**.\n\n");
         b.append("## Trained on\n\n");
         b.append("Backbone card `").append(card.name()).append("` (").append(card.family()).append("; license: ").append(card.license())
-                .append("), frozen; a linear head trained on its features (`_probe`). Benchmark type `")
+                .append(config.model().modelName().endsWith("_tune") ? "), the whole network fine-tuned with a linear head (`_tune`)"
+                        : "), frozen; a linear head trained on its features (`_probe`)").append(". Benchmark type `")
                 .append(json.get("benchmark_type")).append("`; generators of windows 0..").append(source.window()).append(":\n\n");
         @SuppressWarnings("unchecked")
         List<List<String>> trained = (List<List<String>>) json.get("trained_on_windows");

@@ -12,12 +12,12 @@ import java.util.Map;
 import onnx.Onnx;
 
 /**
- * Builds the exported detector's graph: the backbone's ONNX graph (a frozen probe backbone, or a fine-tuned
- * one written by the engine's {@code OnnxExporter}), followed by the feature readout the model card describes
+ * Builds the exported detector's graph. For a probe: the backbone's ONNX graph, followed by the feature readout the model card describes
  * (flatten or spatial pooling, concatenation, optional L2 normalisation), the rounding of the features to
  * float16 that the framework's feature cache applies (the head was trained and evaluated on those values),
  * the head's standardisation, the linear layer (Gemm) and a Sigmoid: {@code score}, P(fake) per crop, shape
- * [crops]. The backbone's own outputs are dropped; the metadata goes into {@code metadata_props}.
+ * [crops]. The backbone's own outputs are dropped; the metadata goes into {@code metadata_props}. For a tuned
+ * model ({@link #fromTuned}): the whole fine-tuned graph the tune run writes, followed by the Sigmoid.
  *
  * <p>Stateless; names of added nodes and tensors start with {@code genbench_head/} so they never collide with
  * the backbone's.
@@ -73,6 +73,30 @@ public final class DetectorGraph {
         }
         String logit = node(g, "Gemm", List.of(features, constant(g, "weight", head.weight(), new long[] {1, width}),
                 constant(g, "bias", new float[] {head.bias()}, new long[] {1})), "logit", List.of(intAttr("transB", 1)));
+        return finish(model, logit, metadata, "AI-generated image detector: " + card.name() + " backbone + linear head + sigmoid (genbench export)");
+    }
+
+    /**
+     * The detector of a {@code _tune} window: its fine-tuned graph ({@code tuned.onnx}, pixels in, one logit per
+     * image out, written by the tune run) followed by the Sigmoid. Its head reads float32 features, as it was
+     * trained, so nothing is rounded.
+     *
+     * @param logitOutput the graph output holding the logits ([N] or [N, 1])
+     */
+    public static Onnx.ModelProto fromTuned(Onnx.ModelProto tuned, String logitOutput, Map<String, String> metadata) {
+        Onnx.ModelProto.Builder model = tuned.toBuilder();
+        List<String> available = model.getGraph().getOutputList().stream().map(Onnx.ValueInfoProto::getName).toList();
+        if (!available.contains(logitOutput)) {
+            throw new UserError("the tuned graph has outputs " + available + ", not the logit output '" + logitOutput
+                    + "'; was it written by `genbench fit` with a _tune model?");
+        }
+        model.getGraphBuilder().clearOutput();
+        return finish(model, logitOutput, metadata, "AI-generated image detector: fine-tuned network + sigmoid (genbench export)");
+    }
+
+    /** Sigmoid, reshape to [crops], the {@code score} output and the metadata. */
+    private static Onnx.ModelProto finish(Onnx.ModelProto.Builder model, String logit, Map<String, String> metadata, String doc) {
+        Onnx.GraphProto.Builder g = model.getGraphBuilder();
         String probability = node(g, "Sigmoid", List.of(logit), "probability", List.of());
         Onnx.TensorProto shape = Onnx.TensorProto.newBuilder().setName(PREFIX + "score_shape").setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
                 .addDims(1).addInt64Data(-1).build();
@@ -87,7 +111,7 @@ public final class DetectorGraph {
         model.clearMetadataProps();
         metadata.forEach((k, v) -> model.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         model.setProducerName("genbench export");
-        model.setDocString("AI-generated image detector: " + card.name() + " backbone + linear head + sigmoid (genbench export)");
+        model.setDocString(doc);
         return model.build();
     }
 

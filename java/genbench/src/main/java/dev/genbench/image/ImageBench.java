@@ -61,7 +61,7 @@ public final class ImageBench {
             msPerImageByStep = Collections.unmodifiableMap(new LinkedHashMap<>(msPerImageByStep));
         }
 
-        Result withSteps(Map<String, Double> steps) {
+        public Result withSteps(Map<String, Double> steps) {
             return new Result(imagesPerSecond, batchMsP50, batchMsP95, images, seconds, peakRssMb, heapUsedMb, steps);
         }
 
@@ -216,7 +216,11 @@ public final class ImageBench {
         }
     }
 
-    private static Result result(long images, long nanos, double[] gapsMs) {
+    /**
+     * A result from a timed run: {@code images} in {@code nanos}, with the consumer's gaps between batches;
+     * peak RSS and heap in use are read now. For other stages' benchmarks (the backbone's) to report alike.
+     */
+    public static Result result(long images, long nanos, double[] gapsMs) {
         double[] sorted = gapsMs.clone();
         Arrays.sort(sorted);
         double seconds = nanos / 1e9;

@@ -53,24 +53,51 @@ public final class LinearHead implements AutoCloseable {
 
     /** Mean and 1/std of each feature over {@code rows} rows of {@code features} (row-major), std floored at 1e-6. */
     public static float[][] statistics(float[] features, int rows, int width) {
-        double[] sum = new double[width];
-        double[] squares = new double[width];
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < width; i++) {
-                double v = features[r * width + i];
-                sum[i] += v;
-                squares[i] += v * v;
+        var statistics = new Statistics(width);
+        statistics.add(features, rows);
+        return statistics.meanAndScale();
+    }
+
+    /**
+     * Per-feature sums over rows added chunk by chunk, so that the statistics of a large feature cache need
+     * no copy of it in memory. Same sums in the same order as one pass over all rows.
+     */
+    public static final class Statistics {
+        private final int width;
+        private final double[] sum;
+        private final double[] squares;
+        private long rows;
+
+        public Statistics(int width) {
+            this.width = width;
+            this.sum = new double[width];
+            this.squares = new double[width];
+        }
+
+        /** Adds {@code rows} feature vectors from the start of {@code features}. */
+        public void add(float[] features, int rows) {
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < width; i++) {
+                    double v = features[r * width + i];
+                    sum[i] += v;
+                    squares[i] += v * v;
+                }
             }
+            this.rows += rows;
         }
-        float[] mean = new float[width];
-        float[] scale = new float[width];
-        for (int i = 0; i < width; i++) {
-            double m = sum[i] / rows;
-            double variance = Math.max(0, squares[i] / rows - m * m);
-            mean[i] = (float) m;
-            scale[i] = (float) (1 / Math.max(Math.sqrt(variance), 1e-6));
+
+        /** {mean, 1 / standard deviation} per feature (population variance, floored at 1e-6). */
+        public float[][] meanAndScale() {
+            float[] mean = new float[width];
+            float[] scale = new float[width];
+            for (int i = 0; i < width; i++) {
+                double m = sum[i] / rows;
+                double variance = Math.max(0, squares[i] / rows - m * m);
+                mean[i] = (float) m;
+                scale[i] = (float) (1 / Math.max(Math.sqrt(variance), 1e-6));
+            }
+            return new float[][] {mean, scale};
         }
-        return new float[][] {mean, scale};
     }
 
     /** Applies the standardisation in place to {@code rows} feature vectors. */

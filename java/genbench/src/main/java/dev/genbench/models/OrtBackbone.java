@@ -6,8 +6,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.genbench.config.Devices;
+import dev.genbench.config.TrainerConfig;
 import dev.genbench.console.UserError;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A frozen backbone on ONNX Runtime's CPU execution provider: normalised pixels in, the card's feature
+ * A frozen backbone on ONNX Runtime (CPU execution provider, or CUDA's when asked and present): normalised pixels in, the card's feature
  * vector out. Inputs are wrapped, not copied (callers pass direct, native-order buffers), and the graph
  * writes its outputs into buffers allocated once per batch size and reused, so the only copy is the
  * pooling of the card's outputs into the caller's feature buffer.
@@ -27,17 +30,66 @@ import java.util.Map;
  * <p>Not thread-safe: one instance per thread, or calls serialised by the caller (ONNX Runtime already
  * uses {@link Options#intraOpThreads} threads inside one call). Close it to free the native session.
  */
-public final class OrtBackbone implements AutoCloseable {
+public final class OrtBackbone implements FeatureExtractor {
 
     /**
+     * How the session runs.
+     *
      * @param intraOpThreads threads inside one operator (0: ONNX Runtime's default, all cores)
      * @param interOpThreads threads across independent operators (0: default)
+     * @param spinWait whether idle intra-op threads spin before sleeping: faster when the backbone has the
+     *     cores to itself, slower when loader threads share them (spinning takes their CPU time)
+     * @param provider the execution provider
+     * @param deviceId the CUDA device index (ignored on CPU)
      */
-    public record Options(int intraOpThreads, int interOpThreads) {
+    public record Options(int intraOpThreads, int interOpThreads, boolean spinWait, Provider provider, int deviceId) {
+        public Options {
+            if (intraOpThreads < 0 || interOpThreads < 0 || deviceId < 0) {
+                throw new IllegalArgumentException("thread counts and the device index must not be negative");
+            }
+        }
+
+        public Options(int intraOpThreads, int interOpThreads) {
+            this(intraOpThreads, interOpThreads, true, Provider.CPU, 0);
+        }
+
         public static Options defaults() {
             return new Options(0, 0);
         }
+
+        /**
+         * The options {@code trainer.accelerator} and {@code trainer.devices} ask for: the CUDA execution
+         * provider on the first listed device for {@code cuda}/{@code gpu}, else the CPU one. Loader threads
+         * share the cores with the backbone here, so intra-op threads do not spin.
+         */
+        public static Options forTrainer(TrainerConfig trainer) {
+            var a = trainer.accelerator();
+            boolean cuda = a == TrainerConfig.Accelerator.CUDA || a == TrainerConfig.Accelerator.GPU;
+            return new Options(0, 0, false, cuda ? Provider.CUDA : Provider.CPU, cuda ? firstDevice(trainer.devices()) : 0);
+        }
+
+        private static int firstDevice(Devices devices) {
+            Object v = devices.value();
+            if (v instanceof List<?> list && !list.isEmpty()) {
+                return ((Number) list.get(0)).intValue();
+            }
+            if (v instanceof String s && s.matches("\\d+(,\\d+)*,?") && s.contains(",")) {
+                return Integer.parseInt(s.substring(0, s.indexOf(',')));
+            }
+            return 0; // auto or a count: the first device
+        }
+
+        public Options withThreads(int intra, int inter) {
+            return new Options(intra, inter, spinWait, provider, deviceId);
+        }
+
+        public Options withSpinWait(boolean spin) {
+            return new Options(intraOpThreads, interOpThreads, spin, provider, deviceId);
+        }
     }
+
+    /** {@code CPU}: always there; {@code CUDA}: needs the GPU artifact (Maven profile {@code cuda}) and a GPU. */
+    public enum Provider { CPU, CUDA }
 
     private final ModelCard card;
     private final OrtEnvironment env;
@@ -70,12 +122,53 @@ public final class OrtBackbone implements AutoCloseable {
             if (options.interOpThreads() > 0) {
                 so.setInterOpNumThreads(options.interOpThreads());
             }
+            so.addConfigEntry("session.intra_op.allow_spinning", options.spinWait() ? "1" : "0");
+            if (options.provider() == Provider.CUDA) {
+                addCuda(so, options.deviceId(), model.card().name());
+            }
             OrtSession session = env.createSession(file.toString(), so);
             OrtBackbone backbone = new OrtBackbone(model.card(), env, session);
             backbone.checkGraphAgainstCard(file);
             return backbone;
         } catch (OrtException e) {
             throw new UserError("ONNX Runtime cannot load '" + file + "' (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Adds the CUDA execution provider, or says plainly why it cannot: the CPU-only ONNX Runtime artifact
+     * is on the class path, or the GPU artifact finds no usable GPU, driver or CUDA libraries.
+     */
+    static void addCuda(OrtSession.SessionOptions so, int deviceId, String modelName) throws OrtException {
+        requireCudaProvider("backbone '" + modelName + "'");
+        try {
+            so.addCUDA(deviceId);
+        } catch (OrtException e) {
+            throw new UserError("trainer.accelerator asks for a GPU, but ONNX Runtime cannot start its CUDA execution provider on"
+                    + " device " + deviceId + " for backbone '" + modelName + "' (" + e.getMessage() + "); check nvidia-smi, the"
+                    + " CUDA 12 and cuDNN 9 libraries and trainer.devices, or set trainer.accelerator: cpu", e);
+        }
+    }
+
+    /**
+     * Fails unless the ONNX Runtime on the class path has the CUDA execution provider: a command checks this
+     * before it opens any data, so a CPU-only build says at once what to do.
+     *
+     * @param what what needs the GPU, for the message
+     */
+    public static void requireCudaProvider(String what) {
+        boolean present;
+        try {
+            present = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+        } catch (RuntimeException | LinkageError e) {
+            throw new UserError("trainer.accelerator asks for a GPU, but ONNX Runtime's native library does not load ("
+                    + e.getMessage() + "); set trainer.accelerator: cpu or reinstall genbench", e);
+        }
+        if (!present) {
+            throw new UserError("trainer.accelerator asks for a GPU, but this build of genbench has the CPU-only ONNX Runtime"
+                    + " (no CUDA execution provider for " + what + "); run genbench as GENBENCH_MAVEN_PROFILES=cuda ./genbench ...,"
+                    + " which builds with the GPU artifact (-Pcuda), on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9, or set"
+                    + " trainer.accelerator: cpu");
         }
     }
 
@@ -103,10 +196,12 @@ public final class OrtBackbone implements AutoCloseable {
         }
     }
 
+    @Override
     public ModelCard card() {
         return card;
     }
 
+    @Override
     public int featureWidth() {
         return card.featureWidth();
     }
@@ -117,6 +212,7 @@ public final class OrtBackbone implements AutoCloseable {
      * @param pixels {@code batch} normalised images in the card's layout and size; direct, native order
      * @param features receives {@code batch × featureWidth()} floats from its current position
      */
+    @Override
     public void run(FloatBuffer pixels, int batch, FloatBuffer features) {
         var in = card.input();
         long[] shape = in.layout() == TensorLayout.NCHW

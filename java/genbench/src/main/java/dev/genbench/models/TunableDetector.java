@@ -177,6 +177,44 @@ public final class TunableDetector implements AutoCloseable {
         graph.close();
     }
 
+    /**
+     * The card's backbone graph with a tuned checkpoint's weights in place of its initializers (by name, sizes
+     * checked) and its nodes in inference form: what {@code genbench export} puts under its readout and head,
+     * without the engine. Fails when the state matches none of the backbone's initializers.
+     */
+    public static Onnx.ModelProto fineTunedBackbone(ModelCatalogue.Resolved model, Map<String, float[]> state, String source) {
+        Onnx.ModelProto proto = readSource(model);
+        Onnx.GraphProto.Builder g = proto.toBuilder().getGraphBuilder();
+        int replaced = 0;
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            Onnx.TensorProto t = g.getInitializer(i);
+            float[] values = state.get(t.getName());
+            if (values == null) {
+                continue;
+            }
+            long count = t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
+            if (values.length != count) {
+                throw new UserError("checkpoint '" + source + "' holds " + values.length + " values for '" + t.getName() + "', which has "
+                        + count + " in " + model.card().onnx() + "; it was trained with another model card");
+            }
+            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            g.setInitializer(i, floats(t.getName(), values, dims));
+            replaced++;
+        }
+        if (replaced == 0) {
+            throw new UserError("checkpoint '" + source + "' holds none of the weights of " + model.card().onnx() + "; it is not a _tune"
+                    + " checkpoint of model card '" + model.card().name() + "'");
+        }
+        List<Onnx.NodeProto> nodes = g.getNodeList().stream().map(TunableDetector::inferenceForm).toList();
+        g.clearNode().addAllNode(nodes);
+        for (int i = 0; i < g.getInputCount(); i++) {
+            if (g.getInput(i).getName().equals(model.card().input().name())) {
+                g.setInput(i, symbolicSpatialDims(g.getInput(i), model.card().input().layout())); // tuned at any input size
+            }
+        }
+        return proto.toBuilder().setGraph(g).build();
+    }
+
     // ------------------------------------------------------------------ building the graph
 
     private static Onnx.ModelProto readSource(ModelCatalogue.Resolved model) {

@@ -10,7 +10,7 @@ import dev.genbench.image.ItemPipeline;
 import dev.genbench.io.FaultPoints;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.ModelCard;
-import dev.genbench.models.OrtBackbone;
+import dev.genbench.models.FeatureExtractor;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ final class ProbeFeatures {
     /** Where and for what one list's features are computed. */
     record Job(String task, SplitSamples samples, ItemPipeline pipeline, AugmentationSeeds seeds, Map<String, Object> key) {}
 
-    static FeatureCache fill(Path cacheRoot, Job job, OrtBackbone backbone, GenbenchConfig config, FeatureCache.Shard shard) {
+    static FeatureCache fill(Path cacheRoot, Job job, FeatureExtractor backbone, GenbenchConfig config, FeatureCache.Shard shard) {
         ModelCard card = backbone.card();
         // One row per (image, crop slot): multicrop keeps maxCrops slots per image, of which an image smaller
         // than the input fills only the first (its single centre crop, SPEC §6.4).
@@ -103,7 +103,7 @@ final class ProbeFeatures {
     }
 
     /** Runs the loader's batches through the backbone into the cache; stops (rows kept) when a stop is requested. */
-    private static void fillFrom(BatchLoader loader, Progress progress, Job job, OrtBackbone backbone, FeatureCache cache, int slots,
+    private static void fillFrom(BatchLoader loader, Progress progress, Job job, FeatureExtractor backbone, FeatureCache cache, int slots,
             int batchSize, int width) {
         float[] features = new float[batchSize * slots * width]; // a batch holds up to maxCrops crops per image
         FloatBuffer out = FloatBuffer.wrap(features);

@@ -17,7 +17,10 @@ import dev.genbench.metrics.Stage;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCatalogue;
+import dev.genbench.models.FeatureExtractor;
 import dev.genbench.models.OrtBackbone;
+import dev.genbench.models.Plugins;
+import dev.genbench.models.ProbeModel;
 import dev.genbench.protocol.BenchmarkData;
 import dev.genbench.protocol.EvaluationSet;
 import dev.genbench.protocol.ProtocolPlan;
@@ -44,14 +47,15 @@ public final class ProbeRun implements DetectorRun {
     private final BenchmarkData data;
     private final ProtocolPlan plan;
     private final ModelCatalogue.Resolved model;
-    private final OrtBackbone backbone;
+    private final FeatureExtractor backbone;
+    private final ProbeModel probeModel;
     private final Backend backend;
     private final Path cacheRoot;
     private final long seed;
     private final EvaluationRecorder recorder;
 
     private ProbeRun(LoadedConfig loaded, ExperimentLayout layout, BenchmarkData data, ProtocolPlan plan,
-            ModelCatalogue.Resolved model, OrtBackbone backbone, Path cacheRoot, long seed) {
+            ModelCatalogue.Resolved model, ProbeModel probeModel, FeatureExtractor backbone, Path cacheRoot, long seed) {
         this.loaded = loaded;
         this.config = loaded.config();
         this.layout = layout;
@@ -59,6 +63,7 @@ public final class ProbeRun implements DetectorRun {
         this.plan = plan;
         this.model = model;
         this.backbone = backbone;
+        this.probeModel = probeModel;
         this.backend = CpuBackend.create();
         this.cacheRoot = cacheRoot;
         this.seed = seed;
@@ -76,8 +81,8 @@ public final class ProbeRun implements DetectorRun {
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
         if (model.variant() != ModelCatalogue.Variant.PROBE) {
-            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model, which TuneRun trains; "
-                    + "this command runs _probe models only");
+            throw new UserError("model_name '" + config.model().modelName() + "' is a _tune model, which computes no cached"
+                    + " features; cache-features is for _probe models (fit, validate, test and predict take both)");
         }
         if (config.trainer().precision() != TrainerConfig.Precision.FP32_TRUE && config.trainer().precision() != TrainerConfig.Precision.FP32) {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
@@ -87,12 +92,31 @@ public final class ProbeRun implements DetectorRun {
         try {
             ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(),
                     ProtocolPlan.Settings.of(config));
-            OrtBackbone backbone = OrtBackbone.open(model, OrtBackbone.Options.defaults());
-            return new ProbeRun(loaded, layout, data, plan, model, backbone, cacheRoot, seed);
+            // trainer.accelerator gpu/cuda puts the backbone on ONNX Runtime's CUDA provider; the linear head is
+            // small and trains on the CPU engine either way.
+            ProbeModel probeModel = probeModel(config.model());
+            FeatureExtractor backbone = probeModel.featureExtractor(
+                    OrtBackbone.open(model, OrtBackbone.Options.forTrainer(config.trainer())));
+            return new ProbeRun(loaded, layout, data, plan, model, probeModel, backbone, cacheRoot, seed);
         } catch (RuntimeException e) {
             data.close();
             throw e;
         }
+    }
+
+    /**
+     * The built-in model for the original's class paths; any other {@code model.class_path} is a plug-in
+     * class implementing {@link ProbeModel}, loaded from the plug-ins jars ({@link Plugins}).
+     */
+    static ProbeModel probeModel(dev.genbench.config.ModelConfig model) {
+        List<String> builtIn = java.util.Arrays.asList(
+                dev.genbench.config.ModelConfig.class.getAnnotation(dev.genbench.config.ClassPaths.class).value());
+        if (builtIn.contains(model.classPath())) {
+            return ProbeModel.STANDARD;
+        }
+        ProbeModel plugin = Plugins.fromEnvironment().instantiate(model.classPath(), ProbeModel.class, "model.class_path", builtIn);
+        Log.info("model.class_path %s: a plug-in (cache key '%s')", model.classPath(), plugin.cacheKey());
+        return plugin;
     }
 
     public int windowCount() {
@@ -212,6 +236,9 @@ public final class ProbeRun implements DetectorRun {
         key.put("dataset", String.valueOf(config.resolvedDatasetPath().toAbsolutePath().normalize()));
         key.put("split", split);
         key.put("rows", split.equals("train") ? data.train().size() : data.validation().size());
+        if (probeModel != ProbeModel.STANDARD) {
+            key.put("probe_model", probeModel.cacheKey()); // only for plug-ins: built-in caches keep their fingerprints
+        }
         return key;
     }
 
@@ -238,14 +265,24 @@ public final class ProbeRun implements DetectorRun {
         return head;
     }
 
+    /** Read in chunks: a copy of a whole cache (1M rows x 1280 floats: 5 GB) would not fit a modest heap. */
     private static float[][] trainingStatistics(FeatureCache cache) {
         int width = cache.spec().width();
-        long[] rows = java.util.stream.LongStream.range(0, cache.spec().rows()).filter(cache::isFilled).toArray();
-        float[] all = new float[Math.toIntExact((long) rows.length * width)];
-        for (int i = 0; i < rows.length; i++) {
-            cache.get(rows[i], all, i * width);
+        int chunk = 4096;
+        float[] rows = new float[chunk * width];
+        var statistics = new LinearHead.Statistics(width);
+        int n = 0;
+        for (long r = 0; r < cache.spec().rows(); r++) {
+            if (cache.isFilled(r)) {
+                cache.get(r, rows, n++ * width);
+                if (n == chunk) {
+                    statistics.add(rows, n);
+                    n = 0;
+                }
+            }
         }
-        return LinearHead.statistics(all, rows.length, width);
+        statistics.add(rows, n);
+        return statistics.meanAndScale();
     }
 
     /** Epochs of minibatch training on cached features; returns the optimizer steps taken. */

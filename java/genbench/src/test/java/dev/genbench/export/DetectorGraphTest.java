@@ -17,6 +17,7 @@ import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCard;
 import dev.genbench.models.ModelCatalogue;
 import dev.genbench.models.OrtBackbone;
+import dev.genbench.models.TunableDetector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import onnx.Onnx;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The exported graph computes what the framework computes: backbone, readout, float16 cache rounding, standardised head, sigmoid. */
@@ -100,6 +102,37 @@ class DetectorGraphTest {
             assertEquals(metadata(), DetectorMetadata.fromProperties(session.getMetadata().getCustomMetadata(), exported.toString()));
             assertEquals(List.of(DetectorMetadata.OUTPUT), List.copyOf(session.getOutputNames()));
         }
+    }
+
+    @Test
+    void tunedGraphGetsTheSigmoidAndTheScoreOutput() throws Exception {
+        // A stand-in for tuned.onnx: the synthetic network with a logit output [N, 1] (sum of its pooled vector).
+        Onnx.ModelProto.Builder tuned = SyntheticBackbone.model(7).toBuilder();
+        Onnx.GraphProto.Builder g = tuned.getGraphBuilder();
+        g.addInitializer(Onnx.TensorProto.newBuilder().setName("sum_axes").setDataType(Onnx.TensorProto.DataType.INT64_VALUE).addDims(1)
+                .addInt64Data(1));
+        g.addNode(Onnx.NodeProto.newBuilder().setOpType("ReduceSum").addInput("vec").addInput("sum_axes").addOutput(TunableDetector.LOGIT));
+        g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(TunableDetector.LOGIT).setType(Onnx.TypeProto.newBuilder().setTensorType(
+                Onnx.TypeProto.Tensor.newBuilder().setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE))));
+        Path tunedFile = tmp.resolve("tuned.onnx");
+        Files.write(tunedFile, tuned.build().toByteArray());
+        Path exported = tmp.resolve("detector.onnx");
+        Files.write(exported, DetectorGraph.fromTuned(tuned.build(), TunableDetector.LOGIT, metadata().toProperties()).toByteArray());
+
+        float[] pixels = SyntheticBackbone.randoms(13, N * 3 * SyntheticBackbone.SIZE * SyntheticBackbone.SIZE, -2, 2);
+        long[] shape = {N, 3, SyntheticBackbone.SIZE, SyntheticBackbone.SIZE};
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession t = env.createSession(tunedFile.toString()); OrtSession d = env.createSession(exported.toString());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), shape);
+                OrtSession.Result logits = t.run(Map.of("pixel_values", x)); OrtSession.Result scores = d.run(Map.of("pixel_values", x))) {
+            float[][] z = (float[][]) logits.get(TunableDetector.LOGIT).orElseThrow().getValue();
+            float[] p = (float[]) scores.get(DetectorMetadata.OUTPUT).orElseThrow().getValue();
+            for (int i = 0; i < N; i++) {
+                assertEquals(1 / (1 + Math.exp(-z[i][0])), p[i], 1e-6, "crop " + i);
+            }
+            assertEquals(List.of(DetectorMetadata.OUTPUT), List.copyOf(d.getOutputNames()));
+        }
+        assertThrows(UserError.class, () -> DetectorGraph.fromTuned(SyntheticBackbone.model(7), TunableDetector.LOGIT, Map.of()));
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.bytedeco.opencv.opencv_core.RNG;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /** Images made in tests: noise, flat colours, encodings, and access to pixels for assertions. */
-final class TestImages {
+public final class TestImages {
     private TestImages() {}
 
     /** Uniform noise RGB image, reproducible from {@code seed}. */
@@ -30,7 +30,7 @@ final class TestImages {
     }
 
     /** A smooth image (gradients), which JPEG compresses the way it compresses photos. */
-    static Mat gradient(int width, int height) {
+    public static Mat gradient(int width, int height) {
         Mat m = new Mat(height, width, CV_8UC3);
         try (UByteIndexer idx = m.createIndexer()) {
             for (int y = 0; y < height; y++) {
@@ -49,7 +49,7 @@ final class TestImages {
     }
 
     /** Encodes an RGB Mat (ext like ".png") into bytes. */
-    static byte[] encode(Mat rgb, String ext) {
+    public static byte[] encode(Mat rgb, String ext) {
         try (Mat bgr = new Mat(); BytePointer out = new BytePointer()) {
             cvtColor(rgb, bgr, COLOR_RGB2BGR);
             if (!imencode(ext, bgr, out)) {

@@ -76,4 +76,54 @@ class OrtBackboneTest {
         var e = assertThrows(UserError.class, () -> OrtBackbone.open(model, OrtBackbone.Options.defaults()));
         assertTrue(e.getMessage().contains("says output 'late' has width 7 but the graph gives 6"), e.getMessage());
     }
+
+    static boolean cudaProviderPresent() {
+        return ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+    }
+
+    @Test
+    void cudaAskedOfTheCpuOnlyArtifactIsAUserErrorSayingWhatToDo() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(cudaProviderPresent(), "this build has the GPU artifact (-Pcuda)");
+        var model = ModelCatalogue.load(FIXTURES).resolve("tiny_backbone_probe");
+        var cuda = new OrtBackbone.Options(1, 1, false, OrtBackbone.Provider.CUDA, 0);
+        var e = assertThrows(UserError.class, () -> OrtBackbone.open(model, cuda));
+        assertTrue(e.getMessage().contains("CPU-only ONNX Runtime (no CUDA execution provider for backbone 'tiny_backbone')"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("GENBENCH_MAVEN_PROFILES=cuda") && e.getMessage().contains("trainer.accelerator: cpu"),
+                e.getMessage());
+    }
+
+    @Test
+    void trainerAcceleratorPicksTheProviderAndTheFirstListedDevice() {
+        assertEquals(OrtBackbone.Provider.CPU, OrtBackbone.Options.defaults().provider());
+        var yaml = (dev.genbench.config.ConfigNode.MapNode) dev.genbench.config.Yaml.parse("accelerator: gpu\ndevices: [3, 1]\n", "test");
+        var trainer = new dev.genbench.config.ConfigBinder(false).bindRoot(dev.genbench.config.TrainerConfig.class, yaml);
+        var options = OrtBackbone.Options.forTrainer(trainer);
+        assertEquals(OrtBackbone.Provider.CUDA, options.provider());
+        assertEquals(3, options.deviceId());
+        var cpu = new dev.genbench.config.ConfigBinder(false).bindRoot(dev.genbench.config.TrainerConfig.class,
+                (dev.genbench.config.ConfigNode.MapNode) dev.genbench.config.Yaml.parse("accelerator: cpu\n", "test"));
+        assertEquals(OrtBackbone.Provider.CPU, OrtBackbone.Options.forTrainer(cpu).provider());
+    }
+
+    /** On a machine with the GPU artifact and a GPU (./mvnw -Pcuda,slow test -Dgroups=gpu): CUDA gives the CPU's features. */
+    @Test
+    @org.junit.jupiter.api.Tag("gpu")
+    void cudaFeaturesMatchTheCpuOnes() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(cudaProviderPresent(), "needs the GPU artifact: ./mvnw -Pcuda");
+        var model = ModelCatalogue.load(FIXTURES).resolve("tiny_backbone_probe");
+        JsonNode input = new ObjectMapper().readTree(FIXTURES.resolve("tiny_backbone.json").toFile()).get("input");
+        FloatBuffer pixels = direct(input.size());
+        input.forEach(v -> pixels.put((float) v.asDouble()));
+        FloatBuffer cpu = direct(28);
+        FloatBuffer gpu = direct(28);
+        try (OrtBackbone a = OrtBackbone.open(model, OrtBackbone.Options.defaults());
+                OrtBackbone b = OrtBackbone.open(model, new OrtBackbone.Options(0, 0, false, OrtBackbone.Provider.CUDA, 0))) {
+            a.run(pixels.flip(), 2, cpu);
+            b.run(pixels.rewind(), 2, gpu);
+        }
+        for (int i = 0; i < 28; i++) {
+            assertEquals(cpu.get(i), gpu.get(i), 1e-4 + 1e-4 * Math.abs(cpu.get(i)), "feature " + i);
+        }
+    }
 }

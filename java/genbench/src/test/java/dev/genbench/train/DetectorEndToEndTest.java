@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.genbench.cli.Main;
+import dev.genbench.cli.Workspace;
 import dev.genbench.config.ConfigArgument;
 import dev.genbench.config.ConfigLoader;
 import dev.genbench.config.GenbenchConfig;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * framework's own validation predictions for the same images. The images handed to the detector are the
  * framework's evaluation views, the benchmark's seeded mandatory preprocessing applied, written losslessly (PNG):
  * the detector adds only what the model needs (crops, normalisation), which is what the framework did next.
+ * The mini benchmark's default detector evaluates with multicrop, so crop fusion is covered too.
  */
 @Tag("slow")
 class DetectorEndToEndTest {
@@ -56,7 +58,7 @@ class DetectorEndToEndTest {
         System.setProperty("genbench.home", REPO.toString());
         int status = Main.run("fit",
                 "--config", REPO.resolve("configs/mini_benchmark/mini_benchmark_sliding_windows.yaml").toString(),
-                "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_resize.yaml").toString(),
+                "--config", REPO.resolve("configs/mini_benchmark/mobilenetv2_nsfw_probe_multicrop.yaml").toString(),
                 "--data.init_args.dataset_loader.init_args.dataset_path=" + dataset,
                 "--experiment_info.experiments_data_folder=" + tmp.resolve("experiments"),
                 "--experiment_info.experiment_id=e2e",
@@ -66,7 +68,7 @@ class DetectorEndToEndTest {
         Path experiment = tmp.resolve("experiments/experiment_e2e");
 
         ExportSource source = ExportSource.resolve(experiment, Optional.of(0));
-        DetectorExport.Result exported = DetectorExport.export(source, REPO.resolve("models/onnx"), tmp.resolve("out"));
+        DetectorExport.Result exported = DetectorExport.export(source, Workspace.modelsFolder(), tmp.resolve("out"));
         AppImage.Built image = AppImage.build(exported.onnx(), tmp.resolve("out/detector"), false);
 
         GenbenchConfig config = ConfigLoader.load(List.of(new ConfigArgument.File(source.config())), false).config();

@@ -50,6 +50,9 @@ class ProbeRunTest {
         System.clearProperty("genbench.models");
     }
 
+    /** model.class_path of the config written by {@link #config()}; a test may set a plug-in's. */
+    private String modelClassPath = "algorithms.BaseDeepfakeDetectionModel";
+
     private Path config() throws IOException {
         Path yaml = dir.resolve("tiny.yaml");
         Files.writeString(yaml, """
@@ -69,7 +72,7 @@ class ProbeRunTest {
                     num_workers: 2
                     augmentation_factor: 2
                 model:
-                  class_path: algorithms.BaseDeepfakeDetectionModel
+                  class_path: %s
                   init_args:
                     model_name: tiny_backbone_probe
                     optimizer: {class_path: torch.optim.SGD, init_args: {lr: 0.01, momentum: 0.9}}
@@ -77,7 +80,7 @@ class ProbeRunTest {
                 experiment_info:
                   experiments_data_folder: %s
                   sliding_windows_definition: {n_generators_per_window: 2, benchmark_type: cumulative}
-                """.formatted(HF_SMALL, dir.resolve("logs"), dir.resolve("data")));
+                """.formatted(HF_SMALL, dir.resolve("logs"), modelClassPath, dir.resolve("data")));
         return yaml;
     }
 
@@ -254,5 +257,82 @@ class ProbeRunTest {
         command("validate", "--experiment_info.experiment_id", "0", "--model.init_args.evaluation_cropping_strategy=multicrop");
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("validate features: all 80 feature rows cached"),
                 log.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A model.class_path plug-in, compiled here into its own jar: fit and cache-features run through its extractor. */
+    @Test
+    void aPluginFromASeparatelyCompiledJarRunsFitAndCacheFeatures() throws IOException {
+        Path jar = PluginJar.compile(dir.resolve("plugin-build"), "example.plugin.NegatedFeatures", """
+                package example.plugin;
+
+                import dev.genbench.models.FeatureExtractor;
+                import dev.genbench.models.ModelCard;
+                import dev.genbench.models.ProbeModel;
+                import java.nio.FloatBuffer;
+
+                /** Negates the card backbone's features and counts the images it saw. */
+                public class NegatedFeatures implements ProbeModel {
+                    @Override
+                    public FeatureExtractor featureExtractor(FeatureExtractor backbone) {
+                        return new FeatureExtractor() {
+                            @Override public ModelCard card() { return backbone.card(); }
+                            @Override public void run(FloatBuffer pixels, int batch, FloatBuffer features) {
+                                int start = features.position();
+                                backbone.run(pixels, batch, features);
+                                for (int i = start; i < features.position(); i++) {
+                                    features.put(i, -features.get(i));
+                                }
+                                System.setProperty("example.plugin.images",
+                                        String.valueOf(Long.getLong("example.plugin.images", 0) + batch));
+                            }
+                            @Override public void close() { backbone.close(); }
+                        };
+                    }
+                }
+                """);
+        System.setProperty("genbench.plugins", jar.toString());
+        System.clearProperty("example.plugin.images");
+        try {
+            fit();
+            long standardCaches = countCaches();
+            modelClassPath = "example.plugin.NegatedFeatures";
+            command("cache-features");
+            assertEquals(24 + 48 + 16, Long.getLong("example.plugin.images", 0),
+                    "the plug-in computed window 0's 24 and window 1's 48 training rows and the 16 validation rows");
+            assertEquals(2 * standardCaches, countCaches(), "the plug-in's features live in caches of their own");
+            log.reset();
+            fit();
+            String printed = log.toString(StandardCharsets.UTF_8);
+            assertTrue(printed.contains("model.class_path example.plugin.NegatedFeatures: a plug-in"), printed);
+            assertTrue(!printed.contains("computing"), "fit reads what cache-features filled:\n" + printed);
+            assertTrue(Files.exists(dir.resolve("data/experiment_1/window_1/done")), printed);
+        } finally {
+            System.clearProperty("genbench.plugins");
+        }
+    }
+
+    @Test
+    void anUnknownModelClassIsAnErrorThatNamesThePluginsAndTheNearestBuiltIn() throws IOException {
+        System.setProperty("genbench.plugins", dir.resolve("empty-plugins").toString());
+        Files.createDirectories(dir.resolve("empty-plugins"));
+        try {
+            var cli = Main.commandLine();
+            var err = new StringWriter();
+            cli.setErr(new PrintWriter(err, true));
+            modelClassPath = "algorithms.BaseDeepfakeDetectionModle";
+            int code = cli.execute("fit", "--config", config().toString());
+            assertEquals(2, code, err.toString());
+            assertTrue(err.toString().contains("model.class_path 'algorithms.BaseDeepfakeDetectionModle' is not a class genbench"
+                    + " knows, and not found in the plug-ins"), err.toString());
+            assertTrue(err.toString().contains("did you mean 'algorithms.BaseDeepfakeDetectionModel'?"), err.toString());
+        } finally {
+            System.clearProperty("genbench.plugins");
+        }
+    }
+
+    private long countCaches() throws IOException {
+        try (var s = Files.list(dir.resolve("data/feature_cache"))) {
+            return s.count();
+        }
     }
 }

@@ -4,20 +4,36 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import dev.genbench.cli.Main;
 import dev.genbench.console.Log;
+import dev.genbench.detector.DetectorMetadata;
+import dev.genbench.engine.GradMode;
+import dev.genbench.engine.Ops;
+import dev.genbench.engine.Shape;
+import dev.genbench.engine.Tensor;
+import dev.genbench.engine.TensorScope;
+import dev.genbench.engine.cpu.CpuBackend;
+import dev.genbench.engine.graph.TrainableGraph;
+import dev.genbench.export.DetectorExport;
 import dev.genbench.io.PredictionsFile;
 import dev.genbench.io.TensorBoardEvents;
+import dev.genbench.models.ModelCatalogue;
+import dev.genbench.models.TunableDetector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +107,7 @@ class TuneRunTest {
     }
 
     @Test
-    void everyWindowIsTunedValidatedCheckpointedAndExportedAndValidateReproducesIt() throws IOException {
+    void everyWindowIsTunedValidatedCheckpointedAndExportedAndValidateReproducesIt() throws Exception {
         command("fit");
         Path experiment = dir.resolve("data/experiment_0");
         String printed = log.toString(StandardCharsets.UTF_8);
@@ -123,6 +139,8 @@ class TuneRunTest {
         var w1 = ProbeCheckpoint.read(experiment.resolve("window_1/checkpoints/epoch=0-step=6.ckpt")).parameters();
         assertTrue(w0.keySet().stream().filter(n -> !n.startsWith("head.")).anyMatch(n -> !Arrays.equals(w0.get(n), w1.get(n))),
                 "the backbone trains");
+
+        exportedDetectorScoresAsTheEngine(experiment);
 
         Path window0 = experiment.resolve("window_0");
         var written = PredictionsFile.read(window0.resolve("predictions_validate_all.npz"));
@@ -176,5 +194,42 @@ class TuneRunTest {
             }
         }
         assertTrue(Files.exists(window0.resolve(TuneRun.EXPORT_FILE)));
+    }
+
+    /**
+     * {@code genbench export} of the tuned experiment: ONNX Runtime on its detector.onnx gives the sigmoid of
+     * the engine's eval-mode logits of the last window's checkpoint (the fine-tuned backbone, float32 features).
+     */
+    private void exportedDetectorScoresAsTheEngine(Path experiment) throws Exception {
+        Path out = dir.resolve("export");
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(0, cli.execute("export", experiment.toString(), "--out", out.toString(), "--no-app-image"),
+                err + log.toString(StandardCharsets.UTF_8));
+        var model = ModelCatalogue.load(ProbeRunTest.MODELS).resolve("tiny_backbone_tune");
+        var state = ProbeCheckpoint.read(experiment.resolve("window_1/checkpoints/epoch=0-step=6.ckpt")).parameters();
+        var rnd = new java.util.Random(3);
+        float[] pixels = new float[2 * 3 * 16 * 16];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = rnd.nextFloat() * 4 - 2;
+        }
+        float[] engine;
+        try (CpuBackend cpu = CpuBackend.create(); TunableDetector d = TunableDetector.create(model, cpu,
+                TunableDetector.standardizationOf(state), 0); TensorScope s = TensorScope.open(); var off = GradMode.off()) {
+            d.load(state, "window 1");
+            d.graph().mode(TrainableGraph.Mode.EVAL);
+            engine = Ops.sigmoid(d.graph().forward(Map.of(d.inputName(), Tensor.of(cpu, Shape.of(2, 3, 16, 16), pixels)))
+                    .get(TunableDetector.LOGIT)).toFloats();
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(out.resolve(DetectorExport.ONNX).toString());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {2, 3, 16, 16});
+                OrtSession.Result result = session.run(Map.of("pixel_values", x))) {
+            float[] scores = (float[]) result.get(DetectorMetadata.OUTPUT).orElseThrow().getValue();
+            for (int i = 0; i < engine.length; i++) {
+                assertEquals(engine[i], scores[i], 1e-5, "crop " + i + ": exported tuned detector vs engine");
+            }
+        }
     }
 }

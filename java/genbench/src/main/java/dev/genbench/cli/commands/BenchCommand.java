@@ -28,17 +28,21 @@ import picocli.CommandLine.Option;
             "Stages: decode (decode only), preprocess (decode + mandatory evaluation preprocessing + resize + normalise",
             "into batches), train (decode + training preprocessing and augmentations into batches),",
             "train-step (the engine's training step of --model on the CPU: forward in train mode, BCE loss, backward,",
-            "SGD with momentum 0.9; --warmup and --iters count steps; no --photos)."
+            "SGD with momentum 0.9; --warmup and --iters count steps; no --photos),",
+            "features (preprocess + the --model backbone on ONNX Runtime, the loader working ahead of the backbone)."
         },
         footer = {"", "Side by side with the PIL + torchvision peer, alternating runs:",
             "  /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage preprocess --threads 2 --runs 5",
+            "  /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage features --model resnet50 --threads 2 --runs 5",
             "Side by side with the PyTorch peer (exports the ONNX graphs it needs first):",
             "  /usr/bin/python3 bench/run_train_step_bench.py --model resnet50 --threads 2 --runs 5"})
 public final class BenchCommand implements Callable<Integer> {
 
     static final String TRAIN_STEP = "train-step";
+    static final String FEATURES = "features";
 
-    @Option(names = "--stage", defaultValue = "preprocess", description = "decode, preprocess, train or train-step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stage", defaultValue = "preprocess", description = "decode, preprocess, train, train-step or features"
+            + " (default: ${DEFAULT-VALUE}).")
     String stage;
 
     @Option(names = "--photos", paramLabel = "DIR", description = "A folder of .jpg/.png/.webp photos (image stages).")
@@ -58,7 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
     Integer images;
 
     @Option(names = "--model", defaultValue = "resnet50",
-            description = "train-step: resnet50 or mobilenetv2, read from models/onnx/trainstep_MODEL.onnx (default: ${DEFAULT-VALUE}).")
+            description = "train-step: resnet50 or mobilenetv2, read from models/onnx/trainstep_MODEL.onnx; features: a model card"
+            + " (.yaml), an ONNX file with its card beside it, or a name in models/onnx (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--onnx", paramLabel = "FILE", description = "train-step: the ONNX graph to train instead of --model's.")
@@ -69,6 +74,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--profile", description = "train-step: also print milliseconds per op kind over the timed steps.")
     boolean profile;
+
+    @Option(names = "--intra-op-threads", description = "features: ONNX Runtime's threads inside an operator"
+            + " (default: as --threads).")
+    Integer intraOpThreads;
+
+    @Option(names = "--spin-wait", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "features: let idle ONNX Runtime threads spin (faster only when they have the cores to"
+            + " themselves; default: ${DEFAULT-VALUE}).")
+    boolean spinWait;
 
     @Option(names = "--json", description = "Print one JSON object (for scripts) instead of a readable summary.")
     boolean json;
@@ -81,11 +95,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (stage.equals(TRAIN_STEP)) {
             return trainStep();
         }
+        if (stage.equals(FEATURES)) {
+            return features();
+        }
         ImageBench.Stage imageStage;
         try {
             imageStage = ImageBench.Stage.valueOf(stage.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UserError("--stage " + stage + " is not a stage; use decode, preprocess, train or train-step.");
+            throw new UserError("--stage " + stage + " is not a stage; use decode, preprocess, train, train-step or features.");
         }
         if (photos == null) {
             throw new UserError("--stage " + stage + " needs --photos DIR, a folder of .jpg/.png/.webp photos.");
@@ -105,6 +122,34 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("where the time goes (ms per image, one worker):");
             result.msPerImageByStep().forEach((step, ms) -> out.printf(java.util.Locale.ROOT, "  %-28s %8.2f%n", step, ms));
             ImageBench.machineSummary().forEach((k, v) -> out.printf("%s: %s%n", k, v));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int features() {
+        if (photos == null) {
+            throw new UserError("--stage features needs --photos DIR, a folder of .jpg/.png/.webp photos.");
+        }
+        int workers = threads != null ? threads : LoaderSettings.allCores();
+        int batchSize = batch != null ? batch : 32;
+        int warmupImages = warmup != null ? warmup : 64;
+        var options = dev.genbench.models.OrtBackbone.Options.defaults()
+                .withThreads(intraOpThreads != null ? intraOpThreads : workers, 1).withSpinWait(spinWait);
+        var result = dev.genbench.models.FeatureBench.run(new dev.genbench.models.FeatureBench.Settings(model,
+                dev.genbench.cli.Workspace.modelsFolder(), photos, workers, options, batchSize, warmupImages,
+                images != null ? images : 256));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(result.toJson());
+        } else {
+            var t = result.timing();
+            out.printf(Locale.ROOT, "features (%s, %d-d): %.1f images/s, %d loader workers, %d ONNX Runtime threads"
+                    + " (%d images in %.2f s after %d warm-up images)%n", result.model(), result.featureWidth(), t.imagesPerSecond(),
+                    workers, options.intraOpThreads(), t.images(), t.seconds(), warmupImages);
+            out.printf(Locale.ROOT, "batch of %d: p50 %.1f ms, p95 %.1f ms; peak RSS %.0f MB%n", batchSize, t.batchMsP50(),
+                    t.batchMsP95(), t.peakRssMb());
+            t.msPerImageByStep().forEach((step, ms) -> out.printf(Locale.ROOT, "  %-40s %8.2f ms/image%n", step, ms));
         }
         out.flush();
         return 0;
