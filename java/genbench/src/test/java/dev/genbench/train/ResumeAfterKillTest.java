@@ -96,8 +96,12 @@ class ResumeAfterKillTest {
 
     /** Runs the same command without faults until it succeeds (at most 3 times); returns the last output. */
     static Outcome resumeUntilDone(Path data, String id, String... extra) throws Exception {
+        return resumeUntilDone(config(), data, id, extra);
+    }
+
+    static Outcome resumeUntilDone(Path config, Path data, String id, String... extra) throws Exception {
         for (int attempt = 0; attempt < 3; attempt++) {
-            Outcome o = fit(data, id, null, null, extra);
+            Outcome o = fit(config, data, id, null, null, extra);
             if (o.exit() == 0) {
                 return o;
             }
@@ -160,9 +164,7 @@ class ResumeAfterKillTest {
     void aTuneRunKilledMidEpochResumesToTheSameNetworkAndPredictions() throws Exception {
         // 12 samples x 2 replicas / batch 4 = 6 batches and 3 optimizer steps an epoch; the kill after batch 9
         // (epoch 1, batch 3) loses one micro-batch after the step-4 checkpoint.
-        Path whole = dir.resolve("tune-baseline");
-        Outcome o = fit(tuneConfig(), whole, "0", null, null);
-        assertEquals(0, o.exit(), o.output());
+        Path whole = tuneBaseline();
         Path data = dir.resolve("tune-kill-mid-epoch");
         Outcome killed = fit(tuneConfig(), data, "1", "train-batch@9=halt", null);
         assertEquals(137, killed.exit(), killed.output());
@@ -174,6 +176,31 @@ class ResumeAfterKillTest {
         for (int k = 0; k < 2; k++) {
             assertTrue(Files.exists(data.resolve("experiment_1/window_" + k + "/" + TuneRun.EXPORT_FILE)));
         }
+    }
+
+    @Test
+    void aTuneRunStoppedBySigtermBetweenTwoMicroBatchesResumesToTheSameNetworkAndPredictions() throws Exception {
+        // Window 0 takes 12 batches; paused after window 1's batch 2 (an optimizer step), the signal is seen after
+        // batch 3, the first micro-batch of the next accumulation: the checkpoint holds the network's gradients.
+        Path data = dir.resolve("tune-sigterm");
+        Outcome stopped = fit(tuneConfig(), data, "1", "train-batch@14=pause", p -> signal(p, "TERM"));
+        assertEquals(143, stopped.exit(), stopped.output());
+        assertTrue(stopped.output().contains("SIGTERM received; saving a checkpoint"), stopped.output());
+        StateFile state = StateFile.read(ExperimentLayout.checkpointsNewestFirst(data.resolve("experiment_1/window_1/checkpoints")).getFirst());
+        assertTrue(state.tensors().keySet().stream().anyMatch(n -> n.startsWith(TrainingState.GRAD) && !n.contains("head.")),
+                "the half-done accumulation of the whole network is saved: " + state.tensors().keySet());
+        resumeUntilDone(tuneConfig(), data, "1");
+        assertSameAs(tuneBaseline().resolve("experiment_0"), data.resolve("experiment_1"));
+    }
+
+    /** The uninterrupted {@code _tune} run, made by the first test that needs it. */
+    static synchronized Path tuneBaseline() throws Exception {
+        Path whole = dir.resolve("tune-baseline");
+        if (!Files.exists(whole.resolve("experiment_0/window_1/done"))) {
+            Outcome o = fit(tuneConfig(), whole, "0", null, null);
+            assertEquals(0, o.exit(), o.output());
+        }
+        return whole;
     }
 
     @Test
