@@ -159,6 +159,16 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * Sets this leaf's accumulated gradient to {@code values}: how a checkpoint taken in the middle of
+     * gradient accumulation restores the micro-batches already summed.
+     */
+    public void restoreGrad(float[] values) {
+        zeroGrad();
+        grad = unscoped(backend, dtype, shape, name + ".grad");
+        grad.copyFrom(values);
+    }
+
+    /**
      * Drops the accumulated gradient, returning its memory to the backend's pool; the next
      * backward starts a fresh one. This is torch's zero_grad(set_to_none=True), the default that
      * Lightning uses: an optimizer skips a parameter that got no gradient since.

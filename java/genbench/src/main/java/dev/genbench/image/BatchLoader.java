@@ -367,7 +367,9 @@ public final class BatchLoader implements AutoCloseable {
                     ? new SeededRng(seeds.itemSeed(sample, seeds.replicaOf(j)))
                     : SeededRng.fromEntropy();
             Mat decoded = decoder.decode(encoded.bytes(), id);
-            List<Mat> out = pipeline.run(decoded, itemRng, freeRng);
+            SeededRng free = settings.freeSeed() == null ? freeRng
+                    : new SeededRng(settings.freeSeed() * 0x9E3779B97F4A7C15L + seeds.itemSeed(sample, seeds.replicaOf(j)));
+            List<Mat> out = pipeline.run(decoded, itemRng, free);
             try {
                 if (out.size() > slot.maxCropsPerImage) {
                     throw new IllegalStateException("the pipeline yielded " + out.size() + " crops, more than its "

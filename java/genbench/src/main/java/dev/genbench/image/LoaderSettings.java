@@ -18,10 +18,13 @@ import dev.genbench.config.OnBadImage;
  * @param decodeLimits decompression-bomb guard
  * @param deterministicAugmentations {@code deterministic_augmentations}: seed each item from (base seed,
  *     sample, replica); when false every access draws fresh randomness
+ * @param freeSeed null: the non-deterministic part of training (SPEC §5) draws from OS entropy, as the
+ *     original; a value: it is seeded from (value, sample, replica) too, so that what a feature cache keeps
+ *     is the same whether it was filled in one run or in several interrupted ones
  */
 public record LoaderSettings(int workers, int batchSize, int buffers, boolean keepOrder, OnBadImage onBadImage,
         long memoryCeilingBytes, TensorLayout layout, TensorType type, Normalization normalization,
-        DecodeLimits decodeLimits, boolean deterministicAugmentations) {
+        DecodeLimits decodeLimits, boolean deterministicAugmentations, Long freeSeed) {
 
     public static final long DEFAULT_MEMORY_CEILING = 2L << 30;
 
@@ -48,46 +51,52 @@ public record LoaderSettings(int workers, int batchSize, int buffers, boolean ke
     public static LoaderSettings defaults(int batchSize) {
         int workers = allCores();
         return new LoaderSettings(workers, batchSize, workers + 2, true, OnBadImage.FAIL, DEFAULT_MEMORY_CEILING,
-                TensorLayout.NCHW, TensorType.FLOAT32, Normalization.CLIP, DecodeLimits.DEFAULT, true);
+                TensorLayout.NCHW, TensorType.FLOAT32, Normalization.CLIP, DecodeLimits.DEFAULT, true, null);
     }
 
     public LoaderSettings withWorkers(int n) {
         return new LoaderSettings(n, batchSize, Math.max(buffers, n + 1), keepOrder, onBadImage, memoryCeilingBytes,
-                layout, type, normalization, decodeLimits, deterministicAugmentations);
+                layout, type, normalization, decodeLimits, deterministicAugmentations, freeSeed);
     }
 
     public LoaderSettings withOnBadImage(OnBadImage policy) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, policy, memoryCeilingBytes, layout, type,
-                normalization, decodeLimits, deterministicAugmentations);
+                normalization, decodeLimits, deterministicAugmentations, freeSeed);
     }
 
     public LoaderSettings withKeepOrder(boolean ordered) {
         return new LoaderSettings(workers, batchSize, buffers, ordered, onBadImage, memoryCeilingBytes, layout, type,
-                normalization, decodeLimits, deterministicAugmentations);
+                normalization, decodeLimits, deterministicAugmentations, freeSeed);
     }
 
     public LoaderSettings withMemoryCeiling(long bytes) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, bytes, layout, type,
-                normalization, decodeLimits, deterministicAugmentations);
+                normalization, decodeLimits, deterministicAugmentations, freeSeed);
     }
 
     public LoaderSettings withTensor(TensorLayout newLayout, TensorType newType) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, newLayout,
-                newType, normalization, decodeLimits, deterministicAugmentations);
+                newType, normalization, decodeLimits, deterministicAugmentations, freeSeed);
     }
 
     public LoaderSettings withNormalization(Normalization newNormalization) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
-                newNormalization, decodeLimits, deterministicAugmentations);
+                newNormalization, decodeLimits, deterministicAugmentations, freeSeed);
     }
 
     public LoaderSettings withDecodeLimits(DecodeLimits limits) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
-                normalization, limits, deterministicAugmentations);
+                normalization, limits, deterministicAugmentations, freeSeed);
     }
 
     public LoaderSettings withDeterministicAugmentations(boolean deterministic) {
         return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
-                normalization, decodeLimits, deterministic);
+                normalization, decodeLimits, deterministic, freeSeed);
+    }
+
+    /** Seeds the non-deterministic part per item from {@code seed} (see {@link #freeSeed}); null restores entropy. */
+    public LoaderSettings withFreeSeed(Long seed) {
+        return new LoaderSettings(workers, batchSize, buffers, keepOrder, onBadImage, memoryCeilingBytes, layout, type,
+                normalization, decodeLimits, deterministicAugmentations, seed);
     }
 }

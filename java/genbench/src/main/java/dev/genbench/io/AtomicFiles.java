@@ -44,6 +44,7 @@ public final class AtomicFiles {
                     StandardOpenOption.READ)) {
                 body.write(ch);
                 ch.force(true);
+                FaultPoints.reachIo("write:" + target.getFileName());
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

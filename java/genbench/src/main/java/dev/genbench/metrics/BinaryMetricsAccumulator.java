@@ -42,6 +42,13 @@ public final class BinaryMetricsAccumulator {
         return BinaryMetrics.compute(Arrays.copyOf(scores, size), Arrays.copyOf(fake, size), threshold);
     }
 
+    /** What has been gathered: copies of the scores and labels, in arrival order (for a checkpoint). */
+    public record Contents(float[] scores, boolean[] fake) {}
+
+    public Contents contents() {
+        return new Contents(Arrays.copyOf(scores, size), Arrays.copyOf(fake, size));
+    }
+
     public void reset() {
         size = 0;
     }

@@ -243,14 +243,22 @@ public final class FeatureCache implements AutoCloseable {
     public void put(long row, float[] src, int offset) {
         MemorySegment target = rowSegment(row);
         int width = spec.width();
-        if (spec.precision() == Precision.FP32) {
-            MemorySegment.copy(src, offset, target, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, width);
-        } else {
-            short[] halves = halvesPerThread.get();
-            for (int i = 0; i < width; i++) {
-                halves[i] = Float.floatToFloat16(src[offset + i]);
+        try {
+            if (spec.precision() == Precision.FP32) {
+                MemorySegment.copy(src, offset, target, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, width);
+            } else {
+                short[] halves = halvesPerThread.get();
+                for (int i = 0; i < width; i++) {
+                    halves[i] = Float.floatToFloat16(src[offset + i]);
+                }
+                MemorySegment.copy(halves, 0, target, ValueLayout.JAVA_SHORT_UNALIGNED, 0, width);
             }
-            MemorySegment.copy(halves, 0, target, ValueLayout.JAVA_SHORT_UNALIGNED, 0, width);
+        } catch (InternalError e) {
+            // The shards are sparse files: a page first written when the disk is full faults (SIGBUS), which the
+            // JVM reports as an InternalError. The rows written before stay marked and intact.
+            throw new UserError("cannot write feature cache shard '" + folder.resolve(shardName(Math.toIntExact(row / rowsPerShard),
+                    spec.precision())) + "' (the disk is probably full: " + e.getMessage() + "); free space and run again,"
+                    + " the rows already cached are kept");
         }
         FLAG.setRelease(filled, row, (byte) 1); // after the data: a reader that sees the flag sees the row
     }

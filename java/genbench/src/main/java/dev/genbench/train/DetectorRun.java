@@ -25,7 +25,17 @@ public sealed interface DetectorRun extends AutoCloseable permits ProbeRun, Tune
     }
 
     /** Trains the windows from where the experiment stands (or the one window asked for); returns the windows trained. */
-    List<Integer> fit();
+    default List<Integer> fit() {
+        return fit(false);
+    }
+
+    /**
+     * As {@link #fit()}; with {@code force} resumes even when the configuration differs from the one the
+     * experiment was run with (the differing keys are warned of).
+     *
+     * @throws TrainingStopped when a signal stopped the run after saving a checkpoint
+     */
+    List<Integer> fit(boolean force);
 
     /** {@code validate}, {@code test} or {@code predict} with each window's latest checkpoint (or one explicit checkpoint). */
     void evaluateWindows(String stageKey, List<Integer> windows, Optional<Path> explicitCheckpoint);
@@ -37,8 +47,9 @@ public sealed interface DetectorRun extends AutoCloseable permits ProbeRun, Tune
     void close();
 
     /**
-     * The window loop of {@code fit} (SPEC §4.3, §4.4): prints the timeline, then asks the layout for the
-     * next window to train and trains it, until every window is done or the one requested is.
+     * The window loop of {@code fit} (SPEC §4.3, §4.4): prints the timeline, then, holding the experiment's
+     * lock throughout, asks the layout for the next window to train and trains it, until every window is
+     * done or the one requested is (a requested window already done is left alone).
      */
     static List<Integer> trainWindows(ExperimentLayout layout, ProtocolPlan plan, Integer requested,
             Consumer<ExperimentLayout.TrainingStep> trainWindow) {
@@ -48,16 +59,23 @@ public sealed interface DetectorRun extends AutoCloseable permits ProbeRun, Tune
         for (int k = 0; k < windows; k++) {
             Log.info("  %d %s", k, plan.timeline().window(k));
         }
-        while (true) {
-            ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
-            if (step.window() >= windows) {
-                Log.info("all %d windows of experiment %s are done", windows, layout.id());
-                break;
+        try (ExperimentLock ignored = ExperimentLock.acquire(layout.experimentFolder())) {
+            if (requested != null && layout.isDone(requested)) {
+                // A requeued cluster job for one window finds it finished: nothing to do, never the next window.
+                Log.info("window %d of experiment %s is already done", requested, layout.id());
+                return trained;
             }
-            trainWindow.accept(step);
-            trained.add(step.window());
-            if (requested != null) {
-                break;
+            while (true) {
+                ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
+                if (step.window() >= windows) {
+                    Log.info("all %d windows of experiment %s are done", windows, layout.id());
+                    break;
+                }
+                trainWindow.accept(step);
+                trained.add(step.window());
+                if (requested != null) {
+                    break;
+                }
             }
         }
         return trained;

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -53,16 +54,79 @@ final class EvaluationRecorder {
     }
 
     /**
-     * Opens window k for training (SPEC §4.5): creates its folder, writes {@code experiment_parameters.yaml}
-     * and {@code fit_config.yaml}, and returns its logging offset ({@code logging_initial_step}).
+     * Where window k's training starts (SPEC §4.3, §4.5).
+     *
+     * @param loggingInitialStep the window's logging offset ({@code logging_initial_step})
+     * @param store the window's checkpoints
+     * @param resume the newest checkpoint of this window that verifies, when the layout says to resume it
+     * @param baseWeights the previous window's checkpoint to start from, when not resuming
+     * @param configSha256 the hash of the run's configuration, stored in every checkpoint
      */
-    long startTrainingWindow(int k) {
+    record WindowStart(int window, long loggingInitialStep, CheckpointStore store, Optional<CheckpointStore.Loaded> resume,
+            Optional<Path> baseWeights, String configSha256) {
+
+        /** A checkpoint whose training finished: the run stopped before the window was marked done; only evaluate it. */
+        boolean trainingComplete() {
+            return resume.isPresent() && TrainingState.trainingComplete(resume.get().state());
+        }
+
+        /** The metadata every checkpoint of the window carries, with the run's own entries added. */
+        Map<String, Object> metadata(String modelName, Map<String, Object> extra) {
+            Map<String, Object> base = new LinkedHashMap<>();
+            base.put("model_name", modelName);
+            base.put("window", window);
+            base.putAll(extra);
+            base.put("logging_initial_step", loggingInitialStep);
+            base.put("config_sha256", configSha256);
+            return base;
+        }
+
+        /** Writes the window-end checkpoint (training complete), before validation so a stop there loses no training. */
+        Path saveFinal(Map<String, Object> metadata, java.util.function.Consumer<TrainingState> model, long epoch, long globalStep) {
+            TrainingState state = new TrainingState(metadata);
+            model.accept(state);
+            Path file = store.save(state.loop(Map.of("epoch", epoch, "global_step", globalStep), Map.of()).build(true), epoch, globalStep);
+            Log.info("window %d: checkpoint %s", window, file);
+            return file;
+        }
+    }
+
+    /**
+     * Opens window k for training (SPEC §4.5): refuses a configuration that differs from the one the
+     * experiment ran with unless {@code force} ({@link ConfigDrift}), creates the window's folder, writes
+     * {@code experiment_parameters.yaml} and {@code fit_config.yaml}, clears what a killed checkpoint write
+     * left, and finds the checkpoint to resume (the newest that verifies) or the weights to start from.
+     */
+    WindowStart startTrainingWindow(ExperimentLayout.TrainingStep step, boolean force) {
+        int k = step.window();
         long loggingInitialStep = config.experimentInfo().loggingInitialStep() != null
                 ? config.experimentInfo().loggingInitialStep() : layout.loggingInitialStep(k);
+        String configYaml = LoadedConfig.toYaml(config);
+        layout.latestSavedConfig("fit").ifPresent(saved -> ConfigDrift.check(saved, configYaml, force));
         layout.createWindow(k);
+        CheckpointStore store = new CheckpointStore(layout.checkpointsFolder(k));
+        store.removeLeftovers();
+        // SPEC §4.3 finds a checkpoint of this window; the newest one that verifies is resumed.
+        Optional<CheckpointStore.Loaded> resume = step.resumeFrom().isPresent() ? store.latestValid() : Optional.empty();
+        Optional<Path> baseWeights = step.baseWeights();
+        if (step.resumeFrom().isPresent() && resume.isEmpty()) {
+            Log.warn("window %d: no checkpoint of it verifies; training it again from the start", k);
+            baseWeights = k == 0 ? Optional.empty() : new CheckpointStore(layout.checkpointsFolder(k - 1)).latestValid()
+                    .map(CheckpointStore.Loaded::file);
+        }
         layout.saveExperimentParameters(k, loggingInitialStep, config.trainer().logger()); // a null logger list is handled there
-        layout.saveConfig(k, "fit", LoadedConfig.toYaml(config));
-        return loggingInitialStep;
+        layout.saveConfig(k, "fit", configYaml);
+        return new WindowStart(k, loggingInitialStep, store, resume, baseWeights, ConfigDrift.hash(configYaml));
+    }
+
+    /** When checkpoints are written during window training, from {@code checkpoint_callback}, with the window's metadata. */
+    TrainingSteps.Checkpointing checkpointing(WindowStart start, Map<String, Object> metadata) {
+        var callback = config.checkpointCallback();
+        Integer n = callback == null ? null : callback.everyNTrainSteps();
+        // train_time_interval as Lightning writes a timedelta (0:30:00) or seconds
+        String interval = callback == null ? null : callback.trainTimeInterval();
+        return new TrainingSteps.Checkpointing(start.store(), n == null ? 0 : n,
+                interval == null ? null : CheckpointStore.parseInterval(interval), metadata);
     }
 
     /** The checkpoint a {@code validate}, {@code test} or {@code predict} of window k reads, and its logging offset. */
@@ -77,7 +141,8 @@ final class EvaluationRecorder {
      * stage's config into the window folder and says what it evaluates.
      */
     EvaluationTarget startEvaluation(int k, String stageKey, java.util.Optional<Path> explicitCheckpoint) {
-        Path file = explicitCheckpoint.or(() -> layout.latestCheckpoint(k)).orElseThrow(() -> new UserError(
+        Path file = explicitCheckpoint.or(() -> new CheckpointStore(layout.checkpointsFolder(k)).latestValid()
+                .map(CheckpointStore.Loaded::file)).orElseThrow(() -> new UserError(
                 "window " + k + " of experiment '" + layout.experimentFolder() + "' has no checkpoint to evaluate"));
         ProbeCheckpoint checkpoint = ProbeCheckpoint.read(file);
         long offset = config.experimentInfo().loggingInitialStep() != null
@@ -114,6 +179,9 @@ final class EvaluationRecorder {
                 .withNormalization(card.input().normalization())
                 .withDecodeLimits(new DecodeLimits(config.data().maxImagePixels()))
                 .withDeterministicAugmentations(config.data().deterministicAugmentations())
+                // Seeding the random part too makes it the same however many runs (interrupted, resumed,
+                // sharded) fill a feature cache or train a window.
+                .withFreeSeed(config.data().deterministicAugmentations() ? config.seedEverything().seed() : null)
                 .withKeepOrder(ordered);
     }
 

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 public record ExperimentLayout(Path dataFolder, String experimentPrefix, String windowPrefix, ExperimentId id) {
 
     private static final Pattern STEP = Pattern.compile("step=(\\d+)");
+    private static final Pattern VERSION = Pattern.compile("-v(\\d+)\\.ckpt$");
 
     public static ExperimentLayout of(ExperimentInfo info, ExperimentId id) {
         return new ExperimentLayout(info.experimentsDataFolder(), info.experimentNamePrefix(), info.windowNamePrefix(), id);
@@ -162,13 +163,18 @@ public record ExperimentLayout(Path dataFolder, String experimentPrefix, String 
     }
 
     /**
-     * The latest checkpoint of a window: the {@code *.ckpt} with the highest {@code step=} in its name
-     * (the original takes the newest ctime, which a copy or restore can reorder: SPEC §12 item 20).
+     * The latest checkpoint of a window: the {@code *.ckpt} with the highest {@code step=} in its name,
+     * then the highest {@code -v<n>} version (the original takes the newest ctime, which a copy or restore
+     * can reorder: SPEC §12 item 20).
      */
     public Optional<Path> latestCheckpoint(int window) {
-        Path folder = checkpointsFolder(window);
+        return checkpointsNewestFirst(checkpointsFolder(window)).stream().findFirst();
+    }
+
+    /** The {@code *.ckpt} files of a folder, newest (highest step, then version) first; empty when there is no folder. */
+    public static List<Path> checkpointsNewestFirst(Path folder) {
         if (!Files.isDirectory(folder)) {
-            return Optional.empty();
+            return List.of();
         }
         List<Path> checkpoints = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.ckpt")) {
@@ -176,17 +182,18 @@ public record ExperimentLayout(Path dataFolder, String experimentPrefix, String 
         } catch (IOException e) {
             throw new UserError("cannot list checkpoints folder '" + folder + "' (" + e.getMessage() + ")");
         }
-        return checkpoints.stream().max(Comparator.comparingLong(ExperimentLayout::stepOf)
-                .thenComparing(p -> p.getFileName().toString()));
+        checkpoints.sort(Comparator.comparingLong((Path p) -> numberAfter(STEP, p)).thenComparingLong(p -> numberAfter(VERSION, p))
+                .thenComparing(p -> p.getFileName().toString()).reversed());
+        return checkpoints;
     }
 
-    private static long stepOf(Path checkpoint) {
-        Matcher m = STEP.matcher(checkpoint.getFileName().toString());
-        long step = -1;
+    private static long numberAfter(Pattern pattern, Path checkpoint) {
+        Matcher m = pattern.matcher(checkpoint.getFileName().toString());
+        long n = -1;
         while (m.find()) {
-            step = Long.parseLong(m.group(1));
+            n = Long.parseLong(m.group(1));
         }
-        return step;
+        return n;
     }
 
     // ---------------------------------------------------------------- which window runs
@@ -256,6 +263,17 @@ public record ExperimentLayout(Path dataFolder, String experimentPrefix, String 
     /** Saves the resolved configuration as {@code <subcommand>_config.yaml} in the window folder, replacing any earlier one. */
     public Path saveConfig(int window, String subcommand, String yaml) {
         return writeAtomically(windowFolder(window).resolve(subcommand + "_config.yaml"), yaml);
+    }
+
+    /** The newest saved {@code <subcommand>_config.yaml} of the experiment: that of the highest window that has one. */
+    public Optional<Path> latestSavedConfig(String subcommand) {
+        for (int k : existingWindows()) {
+            Path file = windowFolder(k).resolve(subcommand + "_config.yaml");
+            if (Files.isRegularFile(file)) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Marks a window complete: {@code step_tracker} holds the logging step reached, then the empty {@code done} file. */

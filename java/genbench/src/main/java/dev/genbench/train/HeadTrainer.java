@@ -10,9 +10,11 @@ import dev.genbench.engine.Ops;
 import dev.genbench.engine.Shape;
 import dev.genbench.engine.Tensor;
 import dev.genbench.engine.TensorScope;
+import dev.genbench.io.StateFile;
 import dev.genbench.io.TensorBoardWriter;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.LinearHead;
+import java.util.Optional;
 
 /**
  * Minibatch training of a probe head on cached features, with the original's loop semantics (SPEC §7.5):
@@ -36,13 +38,17 @@ final class HeadTrainer {
 
     /**
      * Trains {@code head} for {@code epochs} epochs on the filled rows of {@code cache} (row = sample ·
-     * replicas + replica) and returns the optimizer steps taken.
+     * replicas + replica) and returns the optimizer steps taken. With {@code resume}, continues exactly
+     * where that checkpoint's training stopped ({@link TrainingSteps#resume}; the head's weights are the
+     * caller's to load): same batches, same optimizer, schedule and accumulation state, so the result is
+     * bit-identical to a run that never stopped.
      *
      * @param labels 1 (fake) or 0 (real) per sample
      * @param tb where step and epoch scalars go, or null
+     * @throws TrainingStopped after saving a checkpoint, when a stop was requested
      */
     public long train(int k, LinearHead head, FeatureCache cache, int[] labels, int epochs, long loggingInitialStep,
-            TensorBoardWriter tb) {
+            TensorBoardWriter tb, TrainingSteps.Checkpointing checkpointing, Optional<StateFile> resume) {
         TrainerConfig trainer = settings.trainer();
         int batch = settings.batchSize();
         int replicas = settings.replicas();
@@ -59,11 +65,13 @@ final class HeadTrainer {
         float[] targets = new float[batch];
         try (TrainingSteps steps = new TrainingSteps(trainer, settings.optimizer(), head.parameters(), batchesPerEpoch, epochs,
                 settings.threshold())) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            resume.ifPresent(saved -> steps.resume(k, saved));
+            for (int epoch = steps.firstEpoch(); epoch < epochs; epoch++) {
                 long[] order = TrainingSteps.shuffled(filled, TrainingSteps.epochRng(settings.seed(), k, epoch));
-                steps.startEpoch();
+                long firstBatch = steps.startEpoch(epoch);
                 try (Progress progress = Progress.start("window " + k + " epoch " + epoch, batchesPerEpoch, "batch")) {
-                    for (long b = 0; b < batchesPerEpoch; b++) {
+                    progress.step(firstBatch);
+                    for (long b = firstBatch; b < batchesPerEpoch; b++) {
                         for (int i = 0; i < batch; i++) {
                             long row = order[Math.toIntExact(b * batch + i)];
                             cache.get(row, features, i * width);
@@ -84,6 +92,7 @@ final class HeadTrainer {
                         steps.afterBatch(k, b, b == batchesPerEpoch - 1, loss, scores, targets, loggingInitialStep, tb);
                         progress.step();
                         progress.status(String.format(java.util.Locale.ROOT, "loss %.4f", loss));
+                        steps.checkpointIfDue(k, checkpointing, state -> state.model(head.state()));
                     }
                 }
                 steps.endEpoch(k, epoch, batchesPerEpoch, loggingInitialStep, tb);

@@ -7,6 +7,7 @@ import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.image.Batch;
 import dev.genbench.image.BatchLoader;
 import dev.genbench.image.ItemPipeline;
+import dev.genbench.io.FaultPoints;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.ModelCard;
 import dev.genbench.models.FeatureExtractor;
@@ -68,37 +69,18 @@ final class ProbeFeatures {
             int batchSize = config.data().evalBatchSize();
             var settings = EvaluationRecorder.loaderSettings(config, card, batchSize, false);
             int width = card.featureWidth();
-            float[] features = new float[batchSize * slots * width]; // a batch holds up to maxCrops crops per image
-            FloatBuffer out = FloatBuffer.wrap(features);
             long started = System.nanoTime();
             try (BatchLoader loader = new BatchLoader(job.samples(), job.pipeline(), job.seeds(), missing, settings);
                     Progress progress = Progress.start(job.task(), missing.length, "img")) {
-                for (Batch next = loader.next(); next != null; next = loader.next()) {
-                    try (Batch batch = next) {
-                        int n = batch.crops();
-                        if (n == 0) {
-                            continue;
-                        }
-                        FloatBuffer pixels = batch.tensor().asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-                        out.clear();
-                        backbone.run(pixels, n, out);
-                        long[] indices = batch.datasetIndices();
-                        int[] cropToImage = batch.cropToImage();
-                        int[] slot = new int[n];
-                        int[] seen = new int[batch.images()];
-                        for (int c = 0; c < n; c++) {
-                            slot[c] = seen[cropToImage[c]]++;
-                        }
-                        for (int c = n - 1; c >= 0; c--) {
-                            cache.put(indices[cropToImage[c]] * slots + slot[c], features, c * width);
-                        }
-                        progress.step(batch.images());
-                    }
-                }
-                if (loader.stats().skipped() > 0) {
-                    Log.warn("%s: %d images were skipped (data.init_args.on_bad_image: skip); their rows stay empty",
-                            job.task(), loader.stats().skipped());
-                }
+                fillFrom(loader, progress, job, backbone, cache, slots, batchSize, width);
+            } catch (RuntimeException e) {
+                throw datasetVanished(config).orElseThrow(() -> e);
+            }
+            // With on_bad_image: skip, images of a vanished dataset would only be skipped: their rows must not
+            // silently go missing from training.
+            var vanished = datasetVanished(config);
+            if (vanished.isPresent()) {
+                throw vanished.get();
             }
             cache.flush();
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -107,6 +89,52 @@ final class ProbeFeatures {
         } catch (RuntimeException e) {
             cache.close();
             throw e;
+        }
+    }
+
+    /** A clear error when the dataset folder is gone (unmounted, moved, deleted) while the run reads it. */
+    private static java.util.Optional<dev.genbench.console.UserError> datasetVanished(GenbenchConfig config) {
+        Path dataset = config.resolvedDatasetPath();
+        if (dataset == null || java.nio.file.Files.exists(dataset)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new dev.genbench.console.UserError("the dataset '" + dataset + "' disappeared during the run"
+                + " (unmounted, moved or deleted); restore it and run the same command again: the features cached so far are kept"));
+    }
+
+    /** Runs the loader's batches through the backbone into the cache; stops (rows kept) when a stop is requested. */
+    private static void fillFrom(BatchLoader loader, Progress progress, Job job, FeatureExtractor backbone, FeatureCache cache, int slots,
+            int batchSize, int width) {
+        float[] features = new float[batchSize * slots * width]; // a batch holds up to maxCrops crops per image
+        FloatBuffer out = FloatBuffer.wrap(features);
+        for (Batch next = loader.next(); next != null; next = loader.next()) {
+            try (Batch batch = next) {
+                int n = batch.crops();
+                if (n == 0) {
+                    continue;
+                }
+                FloatBuffer pixels = batch.tensor().asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+                out.clear();
+                backbone.run(pixels, n, out);
+                long[] indices = batch.datasetIndices();
+                int[] cropToImage = batch.cropToImage();
+                int[] slot = new int[n];
+                int[] seen = new int[batch.images()];
+                for (int c = 0; c < n; c++) {
+                    slot[c] = seen[cropToImage[c]]++;
+                }
+                for (int c = n - 1; c >= 0; c--) {
+                    cache.put(indices[cropToImage[c]] * slots + slot[c], features, c * width);
+                }
+                progress.step(batch.images());
+            }
+            FaultPoints.reach("cache-batch");
+            // Rows are durable as they are written, so stopping here loses nothing; the cache is flushed on close.
+            StopSignals.stopIfRequested(job.task());
+        }
+        if (loader.stats().skipped() > 0) {
+            Log.warn("%s: %d images were skipped (data.init_args.on_bad_image: skip); their rows stay empty",
+                    job.task(), loader.stats().skipped());
         }
     }
 }

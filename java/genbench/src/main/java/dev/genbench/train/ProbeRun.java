@@ -8,9 +8,10 @@ import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.engine.Backend;
 import dev.genbench.engine.cpu.CpuBackend;
-import dev.genbench.engine.optim.OneCycleLR;
 import dev.genbench.image.AugmentationSeeds;
+import dev.genbench.io.FaultPoints;
 import dev.genbench.io.PredictionsCollector;
+import dev.genbench.io.StateFile;
 import dev.genbench.io.TensorBoardWriter;
 import dev.genbench.metrics.Stage;
 import dev.genbench.models.FeatureCache;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code _probe} path of {@code fit}: window after window (SPEC §4.4), features of the window's
@@ -123,8 +125,9 @@ public final class ProbeRun implements DetectorRun {
 
     /** Trains the windows from where the experiment stands (or the one window asked for); returns the windows trained. */
     @Override
-    public List<Integer> fit() {
-        return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(), this::trainWindow);
+    public List<Integer> fit(boolean force) {
+        return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(),
+                step -> trainWindow(step, force));
     }
 
     /**
@@ -154,9 +157,10 @@ public final class ProbeRun implements DetectorRun {
         return recorder.summary(stageKey);
     }
 
-    private void trainWindow(ExperimentLayout.TrainingStep step) {
+    private void trainWindow(ExperimentLayout.TrainingStep step, boolean force) {
         int k = step.window();
-        long loggingInitialStep = recorder.startTrainingWindow(k);
+        EvaluationRecorder.WindowStart start = recorder.startTrainingWindow(step, force);
+        long loggingInitialStep = start.loggingInitialStep();
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         WindowPlan window = plan.windows().get(k);
         Log.info("window %d: generators %s, %d training samples x %d replicas", k, window.generators(),
@@ -165,25 +169,24 @@ public final class ProbeRun implements DetectorRun {
         try (TensorBoardWriter tb = openTensorBoard(layout.windowLoggers(loggers, k));
                 FeatureCache trainCache = ProbeFeatures.fill(cacheRoot, trainJob(k, window), backbone, config, FeatureCache.Shard.all());
                 FeatureCache evalCache = ProbeFeatures.fill(cacheRoot, evaluationJob(), backbone, config, FeatureCache.Shard.all());
-                LinearHead head = initialHead(step, trainCache)) {
+                LinearHead head = initialHead(k, start.resume().map(CheckpointStore.Loaded::state), start.baseWeights(), trainCache)) {
             int epochs = config.trainer().maxEpochs() == null ? 1 : Math.max(1, config.trainer().maxEpochs());
-            long globalStep = 0;
-            if (step.resumeFrom().isPresent()) {
-                // A checkpoint of this window exists but not its done marker: training finished and the
-                // run stopped before completing; evaluate and mark it done.
-                globalStep = ProbeCheckpoint.read(step.resumeFrom().get()).globalStep();
-                Log.info("window %d: its checkpoint %s is complete; validating it", k, step.resumeFrom().get());
-            } else {
-                globalStep = trainHead(k, head, trainCache, epochs, loggingInitialStep, tb);
-            }
             long epoch = epochs - 1;
+            long globalStep;
+            Map<String, Object> metadata = start.metadata(config.model().modelName(), Map.of("feature_width", head.width()));
+            if (start.trainingComplete()) {
+                globalStep = ProbeCheckpoint.of(start.resume().get().state()).globalStep();
+                Log.info("window %d: its checkpoint %s is complete; validating it", k, start.resume().get().file());
+            } else {
+                start.resume().ifPresent(r -> Log.info("window %d: resuming from %s", k, r.file()));
+                globalStep = trainHead(k, head, trainCache, epochs, loggingInitialStep, tb, recorder.checkpointing(start, metadata),
+                        start.resume().map(CheckpointStore.Loaded::state));
+                start.saveFinal(metadata, state -> state.model(head.state()), epoch, globalStep);
+            }
             evaluate(k, head, evalCache, plan.validation(), Stage.VALIDATE.key(), Stage.VALIDATE, epoch, globalStep,
                     loggingInitialStep, tb);
-            Path ckpt = new ProbeCheckpoint(head.state(), Map.of("model_name", config.model().modelName(),
-                    "window", k, "feature_width", head.width(), "logging_initial_step", loggingInitialStep))
-                    .write(layout.checkpointsFolder(k), epoch, globalStep);
-            Log.info("window %d: checkpoint %s", k, ckpt);
             layout.markDone(k, loggingInitialStep, globalStep);
+            FaultPoints.reach("window-done");
         }
     }
 
@@ -239,14 +242,17 @@ public final class ProbeRun implements DetectorRun {
         return key;
     }
 
-    private LinearHead initialHead(ExperimentLayout.TrainingStep step, FeatureCache trainCache) {
-        var from = step.resumeFrom().or(step::baseWeights);
+    private LinearHead initialHead(int k, Optional<StateFile> resume, Optional<Path> baseWeights, FeatureCache trainCache) {
+        if (resume.isPresent()) {
+            return LinearHead.fromState(backend, TrainingState.model(resume.get()), backbone.featureWidth(), "the resumed checkpoint");
+        }
+        var from = baseWeights;
         if (config.model().baseWeights() != null) {
-            from = java.util.Optional.of(config.model().baseWeights());
+            from = Optional.of(config.model().baseWeights());
         }
         if (from.isPresent()) {
             ProbeCheckpoint ckpt = ProbeCheckpoint.read(from.get());
-            Log.info("window %d: head weights from %s", step.window(), from.get());
+            Log.info("window %d: head weights from %s", k, from.get());
             return LinearHead.fromState(backend, ckpt.parameters(), backbone.featureWidth(), from.get().toString());
         }
         LinearHead head = LinearHead.initialize(backend, backbone.featureWidth(), seed);
@@ -254,7 +260,7 @@ public final class ProbeRun implements DetectorRun {
             float[][] stats = trainingStatistics(trainCache);
             head.withStandardization(stats[0], stats[1]);
             Log.info("window %d: features standardised with the statistics of %d training rows (model card %s)",
-                    step.window(), trainCache.filledCount(), backbone.card().name());
+                    k, trainCache.filledCount(), backbone.card().name());
         }
         return head;
     }
@@ -280,10 +286,12 @@ public final class ProbeRun implements DetectorRun {
     }
 
     /** Epochs of minibatch training on cached features; returns the optimizer steps taken. */
-    private long trainHead(int k, LinearHead head, FeatureCache cache, int epochs, long loggingInitialStep, TensorBoardWriter tb) {
+    private long trainHead(int k, LinearHead head, FeatureCache cache, int epochs, long loggingInitialStep, TensorBoardWriter tb,
+            TrainingSteps.Checkpointing checkpointing, Optional<StateFile> resume) {
         var settings = new HeadTrainer.Settings(config.trainer(), config.data().trainBatchSize(), config.data().augmentationFactor(),
                 config.model().optimizer(), config.model().classificationThreshold(), seed);
-        return new HeadTrainer(backend, settings).train(k, head, cache, labelsOf(k), epochs, loggingInitialStep, tb);
+        return new HeadTrainer(backend, settings).train(k, head, cache, labelsOf(k), epochs, loggingInitialStep, tb,
+                checkpointing, resume);
     }
 
     /** Label (1 fake, 0 real) of each position of window k's training list. */

@@ -8,7 +8,9 @@ import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.engine.cpu.CpuBackend;
 import dev.genbench.image.AugmentationSeeds;
+import dev.genbench.io.FaultPoints;
 import dev.genbench.io.PredictionsCollector;
+import dev.genbench.io.StateFile;
 import dev.genbench.io.TensorBoardWriter;
 import dev.genbench.metrics.Stage;
 import dev.genbench.models.LinearHead;
@@ -93,8 +95,9 @@ public final class TuneRun implements DetectorRun {
     }
 
     @Override
-    public List<Integer> fit() {
-        return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(), this::trainWindow);
+    public List<Integer> fit(boolean force) {
+        return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(),
+                step -> trainWindow(step, force));
     }
 
     @Override
@@ -102,9 +105,10 @@ public final class TuneRun implements DetectorRun {
         return recorder.summary(stageKey);
     }
 
-    private void trainWindow(ExperimentLayout.TrainingStep step) {
+    private void trainWindow(ExperimentLayout.TrainingStep step, boolean force) {
         int k = step.window();
-        long loggingInitialStep = recorder.startTrainingWindow(k);
+        EvaluationRecorder.WindowStart start = recorder.startTrainingWindow(step, force);
+        long loggingInitialStep = start.loggingInitialStep();
         List<LoggerConfig> loggers = config.trainer().logger(); // null (no logger key) is handled by windowLoggers
         WindowPlan window = plan.windows().get(k);
         Log.info("window %d: generators %s, %d training samples x %d replicas, backbone %s fine-tuned on the engine", k,
@@ -112,33 +116,30 @@ public final class TuneRun implements DetectorRun {
         var samples = new SplitSamples(data.train(), window.training());
         var seeds = new AugmentationSeeds(config.data().augmentationsBaseSeed(), config.data().augmentationFactor());
         try (TensorBoardWriter tb = recorder.openTensorBoard(layout.windowLoggers(loggers, k));
-                TunableDetector detector = initialModel(step, samples, seeds)) {
+                TunableDetector detector = initialModel(start, samples, seeds)) {
             int epochs = config.trainer().maxEpochs() == null ? 1 : Math.max(1, config.trainer().maxEpochs());
-            long globalStep;
-            if (step.resumeFrom().isPresent()) {
-                // A checkpoint of this window exists but not its done marker: training finished and the run
-                // stopped before completing; evaluate and mark it done.
-                globalStep = ProbeCheckpoint.read(step.resumeFrom().get()).globalStep();
-                Log.info("window %d: its checkpoint %s is complete; validating it", k, step.resumeFrom().get());
-            } else {
-                globalStep = trainer.train(k, detector, samples, recorder.trainingPipeline(), seeds, labelsOf(window), epochs,
-                        loggingInitialStep, tb);
-            }
             long epoch = epochs - 1;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("model_input_size", List.of(config.model().modelInputSize().height(), config.model().modelInputSize().width()));
+            extra.put("shapes", detector.stateShapes());
+            Map<String, Object> metadata = start.metadata(config.model().modelName(), extra);
+            long globalStep;
+            if (start.trainingComplete()) {
+                globalStep = ProbeCheckpoint.of(start.resume().get().state()).globalStep();
+                Log.info("window %d: its checkpoint %s is complete; validating it", k, start.resume().get().file());
+            } else {
+                start.resume().ifPresent(r -> Log.info("window %d: resuming from %s", k, r.file()));
+                globalStep = trainer.train(k, detector, samples, recorder.trainingPipeline(), seeds, labelsOf(window), epochs,
+                        loggingInitialStep, tb, recorder.checkpointing(start, metadata), start.resume().map(CheckpointStore.Loaded::state));
+                start.saveFinal(metadata, state -> state.model(detector.state(), detector.stateShapes()), epoch, globalStep);
+            }
             evaluate(k, detector, plan.validation(), Stage.VALIDATE.key(), Stage.VALIDATE, epoch, globalStep, loggingInitialStep, tb);
-            Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put("model_name", config.model().modelName());
-            meta.put("window", k);
-            meta.put("logging_initial_step", loggingInitialStep);
-            meta.put("model_input_size", List.of(config.model().modelInputSize().height(), config.model().modelInputSize().width()));
-            meta.put("shapes", detector.stateShapes());
-            Path ckpt = new ProbeCheckpoint(detector.state(), meta).write(layout.checkpointsFolder(k), epoch, globalStep);
-            Log.info("window %d: checkpoint %s", k, ckpt);
             Path exported = layout.windowFolder(k).resolve(EXPORT_FILE);
             detector.export(exported);
             Log.info("window %d: tuned detector exported to %s (input '%s', output '%s')", k, exported, detector.inputName(),
                     TunableDetector.LOGIT);
             layout.markDone(k, loggingInitialStep, globalStep);
+            FaultPoints.reach("window-done");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,29 +151,40 @@ public final class TuneRun implements DetectorRun {
      * with a fresh head, standardising features with statistics of the first training images when the card
      * asks for it.
      */
-    private TunableDetector initialModel(ExperimentLayout.TrainingStep step, SplitSamples samples, AugmentationSeeds seeds) {
-        Optional<Path> from = step.resumeFrom().or(step::baseWeights);
+    private TunableDetector initialModel(EvaluationRecorder.WindowStart start, SplitSamples samples, AugmentationSeeds seeds) {
+        if (start.resume().isPresent()) {
+            return fromState(start.resume().get().state(), start.resume().get().file().toString());
+        }
+        Optional<Path> from = start.baseWeights();
         if (config.model().baseWeights() != null) {
             from = Optional.of(config.model().baseWeights());
         }
         if (from.isPresent()) {
-            Log.info("window %d: weights from %s", step.window(), from.get());
+            Log.info("window %d: weights from %s", start.window(), from.get());
             return fromCheckpoint(from.get());
         }
         float[][] standardization = null;
         if (model.card().standardizeFeatures()) {
             standardization = featureStatistics(samples, seeds);
-            Log.info("window %d: features standardised with the statistics of %d training images (model card %s)", step.window(),
+            Log.info("window %d: features standardised with the statistics of %d training images (model card %s)", start.window(),
                     Math.min(STATISTICS_IMAGES, seeds.datasetSize(samples.size())), model.card().name());
         }
         return TunableDetector.create(model, backend, standardization, seed);
     }
 
     private TunableDetector fromCheckpoint(Path file) {
-        ProbeCheckpoint ckpt = ProbeCheckpoint.read(file);
-        TunableDetector detector = TunableDetector.create(model, backend, TunableDetector.standardizationOf(ckpt.parameters()), seed);
+        return fromParameters(ProbeCheckpoint.read(file).parameters(), file.toString());
+    }
+
+    /** The model of a mid-window checkpoint: every parameter and batch-norm buffer as it was saved. */
+    private TunableDetector fromState(StateFile state, String source) {
+        return fromParameters(TrainingState.model(state), source);
+    }
+
+    private TunableDetector fromParameters(Map<String, float[]> parameters, String source) {
+        TunableDetector detector = TunableDetector.create(model, backend, TunableDetector.standardizationOf(parameters), seed);
         try {
-            detector.load(ckpt.parameters(), file.toString());
+            detector.load(parameters, source);
             return detector;
         } catch (RuntimeException e) {
             detector.close();

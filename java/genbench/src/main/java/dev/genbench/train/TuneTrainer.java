@@ -16,9 +16,11 @@ import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.image.Batch;
 import dev.genbench.image.BatchLoader;
 import dev.genbench.image.ItemPipeline;
+import dev.genbench.io.StateFile;
 import dev.genbench.io.TensorBoardWriter;
 import dev.genbench.models.TunableDetector;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -42,11 +44,16 @@ final class TuneTrainer {
 
     /**
      * Trains for {@code epochs} epochs on window k's training samples; returns the optimizer steps taken.
+     * With {@code resume}, continues where that checkpoint's training stopped ({@link TrainingSteps#resume};
+     * the model's tensors, batch-norm statistics included, are the caller's to load), skipping the epoch's
+     * batches it had trained: each item's augmentation is seeded by its index, so the rest are the same.
      *
      * @param labels 1 (fake) or 0 (real) per sample
+     * @throws TrainingStopped after saving a checkpoint, when a stop was requested
      */
     long train(int k, TunableDetector model, SplitSamples samples, ItemPipeline pipeline, AugmentationSeeds seeds, int[] labels,
-            int epochs, long loggingInitialStep, TensorBoardWriter tb) {
+            int epochs, long loggingInitialStep, TensorBoardWriter tb, TrainingSteps.Checkpointing checkpointing,
+            Optional<StateFile> resume) {
         int batch = config.data().trainBatchSize();
         long images = seeds.datasetSize(samples.size());
         long batchesPerEpoch = images / batch; // the last incomplete batch is dropped (SPEC §7.5)
@@ -61,14 +68,20 @@ final class TuneTrainer {
         TrainableGraph graph = model.graph();
         try (TrainingSteps steps = new TrainingSteps(config.trainer(), config.model().optimizer(), model.parameters(), batchesPerEpoch,
                 epochs, threshold)) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                long[] order = java.util.Arrays.copyOf(TrainingSteps.shuffled(all, TrainingSteps.epochRng(seed, k, epoch)),
-                        Math.toIntExact(batchesPerEpoch * batch));
-                steps.startEpoch();
-                long b = 0;
+            resume.ifPresent(saved -> steps.resume(k, saved));
+            for (int epoch = steps.firstEpoch(); epoch < epochs; epoch++) {
+                long firstBatch = steps.startEpoch(epoch);
+                long[] order = java.util.Arrays.copyOfRange(TrainingSteps.shuffled(all, TrainingSteps.epochRng(seed, k, epoch)),
+                        Math.toIntExact(firstBatch * batch), Math.toIntExact(batchesPerEpoch * batch));
+                long b = firstBatch;
                 graph.mode(TrainableGraph.Mode.TRAIN);
-                try (BatchLoader loader = new BatchLoader(samples, pipeline, seeds, order, loaderSettings);
+                // A seeded random part (deterministic_augmentations) differs per epoch as a fresh one would, and a
+                // resumed epoch draws it again the same.
+                var epochSettings = loaderSettings.freeSeed() == null ? loaderSettings
+                        : loaderSettings.withFreeSeed(TrainingSteps.epochRng(loaderSettings.freeSeed(), k, epoch).nextLong());
+                try (BatchLoader loader = new BatchLoader(samples, pipeline, seeds, order, epochSettings);
                         Progress progress = Progress.start("window " + k + " epoch " + epoch + " (tune)", batchesPerEpoch, "batch")) {
+                    progress.step(firstBatch);
                     for (Batch next = loader.next(); next != null; next = loader.next(), b++) {
                         float[] scores;
                         float[] targets;
@@ -91,6 +104,7 @@ final class TuneTrainer {
                         steps.afterBatch(k, b, b == batchesPerEpoch - 1, loss, scores, targets, loggingInitialStep, tb);
                         progress.step();
                         progress.status(String.format(java.util.Locale.ROOT, "loss %.4f", loss));
+                        steps.checkpointIfDue(k, checkpointing, state -> state.model(model.state(), model.stateShapes()));
                     }
                 }
                 steps.endEpoch(k, epoch, batchesPerEpoch, loggingInitialStep, tb);

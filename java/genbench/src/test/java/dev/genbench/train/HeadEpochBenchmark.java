@@ -55,7 +55,9 @@ class HeadEpochBenchmark {
             try (var backend = CpuBackend.create(); LinearHead head = LinearHead.initialize(backend, width, 7)) {
                 var settings = new HeadTrainer.Settings(config.trainer(), 512, 1, config.model().optimizer(), 0.5, 7);
                 long t1 = System.nanoTime();
-                long steps = new HeadTrainer(backend, settings).train(0, head, cache, labels, 1, 0, null);
+                long steps = new HeadTrainer(backend, settings).train(0, head, cache, labels, 1, 0, null,
+                        new TrainingSteps.Checkpointing(new CheckpointStore(cache.folder().resolve("checkpoints")), 0, null, java.util.Map.of()),
+                        java.util.Optional.empty());
                 double epochS = (System.nanoTime() - t1) / 1e9;
                 System.out.printf(Locale.ROOT, "head epoch: %d rows x %d fp16 features, batch 512: %d steps in %.2f s (%.0f rows/s); "
                         + "cache fill %.1f s; %d cores%n", rows, width, steps, epochS, rows / epochS, fillS,

@@ -158,6 +158,44 @@ class ProbeRunTest {
     }
 
     @Test
+    void aWindowResumedFromAMidWindowCheckpointEndsWithTheSamePredictionsAndHead() throws IOException {
+        fit("--checkpoint_callback.every_n_train_steps=5", "--trainer.accumulate_grad_batches=2");
+        Path window1 = dir.resolve("data/experiment_0/window_1");
+        var whole = PredictionsFile.read(window1.resolve("predictions_validate_all.npz"));
+        var wholeHead = dev.genbench.io.StateFile.read(window1.resolve("checkpoints/epoch=1-step=12.ckpt"));
+        // Undo the end of window 1 as if the run had been killed after its step-10 checkpoint (epoch 1).
+        Files.delete(window1.resolve("done"));
+        Files.delete(window1.resolve("checkpoints/epoch=1-step=12.ckpt"));
+        try (var files = Files.list(window1)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("predictions_")).toList()) {
+                Files.delete(f);
+            }
+        }
+        var mid = dev.genbench.io.StateFile.read(window1.resolve("checkpoints/epoch=1-step=10.ckpt"));
+        assertEquals(false, mid.metadata().get("training_complete"));
+        assertTrue(mid.has("optimizer.head.weight.momentum_buffer"), mid.tensors().keySet().toString());
+        log.reset();
+        fit("--experiment_info.experiment_id", "0", "--checkpoint_callback.every_n_train_steps=5", "--trainer.accumulate_grad_batches=2");
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("window 1: resuming at epoch 1, batch 8 of 12, optimizer step 10"), printed);
+        var resumed = PredictionsFile.read(window1.resolve("predictions_validate_all.npz"));
+        assertArrayEquals(whole.fusedScores(), resumed.fusedScores());
+        assertArrayEquals(whole.fusedLosses(), resumed.fusedLosses());
+        var resumedHead = dev.genbench.io.StateFile.read(window1.resolve("checkpoints/epoch=1-step=12.ckpt"));
+        assertArrayEquals(wholeHead.floats("head.weight"), resumedHead.floats("head.weight"));
+    }
+
+    @Test
+    void aWindowAskedForThatIsDoneIsNotTrainedAgainNorIsTheNextOne() throws IOException {
+        fit();
+        log.reset();
+        fit("--experiment_info.experiment_id", "0", "--experiment_info.sliding_windows_definition.current_window", "0");
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("window 0 of experiment 0 is already done"), printed);
+        assertTrue(!printed.contains("window 1:"), printed);
+    }
+
+    @Test
     void validateAndTestOnTheSavedCheckpointsReproduceThePredictions() throws IOException {
         fit();
         Path window0 = dir.resolve("data/experiment_0/window_0");

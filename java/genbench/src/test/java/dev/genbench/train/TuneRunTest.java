@@ -155,6 +155,47 @@ class TuneRunTest {
         }
     }
 
+    @Test
+    void aTunedWindowResumedFromAMidWindowCheckpointEndsWithTheSameModelAndPredictions() throws IOException {
+        String[] settings = {"--trainer.max_epochs=2", "--checkpoint_callback.every_n_train_steps=2",
+            "--experiment_info.sliding_windows_definition.current_window=0"};
+        command("fit", settings);
+        Path window0 = dir.resolve("data/experiment_0/window_0");
+        // 6 batches and 3 optimizer steps an epoch; steps 2 and 4 checkpoint mid-window, step 6 ends the window.
+        Path end = window0.resolve("checkpoints/epoch=1-step=6.ckpt");
+        var whole = PredictionsFile.read(window0.resolve("predictions_validate_all.npz"));
+        var wholeState = dev.genbench.io.StateFile.read(end);
+        // Undo the end of window 0 as if the run had been killed after its step-4 checkpoint (epoch 1, batch 2).
+        Files.delete(window0.resolve("done"));
+        Files.delete(end);
+        Files.delete(window0.resolve(TuneRun.EXPORT_FILE));
+        try (var files = Files.list(window0)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("predictions_")).toList()) {
+                Files.delete(f);
+            }
+        }
+        var mid = dev.genbench.io.StateFile.read(window0.resolve("checkpoints/epoch=1-step=4.ckpt"));
+        assertEquals(false, mid.metadata().get("training_complete"));
+        assertTrue(mid.tensors().keySet().stream().anyMatch(n -> n.startsWith(TrainingState.OPTIMIZER) && !n.contains("head.")),
+                "the backbone's optimizer state: " + mid.tensors().keySet());
+        log.reset();
+        String[] resume = Stream.concat(Stream.of(settings), Stream.of("--experiment_info.experiment_id", "0")).toArray(String[]::new);
+        command("fit", resume);
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("window 0: resuming at epoch 1, batch 2 of 6, optimizer step 4"), printed);
+        var resumed = PredictionsFile.read(window0.resolve("predictions_validate_all.npz"));
+        assertArrayEquals(whole.fusedScores(), resumed.fusedScores());
+        assertArrayEquals(whole.fusedLosses(), resumed.fusedLosses());
+        var resumedState = dev.genbench.io.StateFile.read(end);
+        assertEquals(wholeState.tensors().keySet(), resumedState.tensors().keySet());
+        for (String name : wholeState.tensors().keySet()) {
+            if (!name.equals(dev.genbench.io.StateFile.METADATA) && !name.equals(dev.genbench.io.StateFile.CHECKSUMS)) {
+                assertArrayEquals(wholeState.floats(name), resumedState.floats(name), name + " (parameters and batch-norm buffers)");
+            }
+        }
+        assertTrue(Files.exists(window0.resolve(TuneRun.EXPORT_FILE)));
+    }
+
     /**
      * {@code genbench export} of the tuned experiment: ONNX Runtime on its detector.onnx gives the sigmoid of
      * the engine's eval-mode logits of the last window's checkpoint (the fine-tuned backbone, float32 features).

@@ -56,6 +56,24 @@ public final class Adam extends Optimizer {
     }
 
     @Override
+    List<String> bufferNames() {
+        return List.of("exp_avg", "exp_avg_sq");
+    }
+
+    @Override
+    Long stepCount(Tensor param) {
+        return steps.get(param);
+    }
+
+    @Override
+    void restoreStepCount(Tensor param, Long count) {
+        if (count == null) {
+            throw new IllegalArgumentException("optimizer state of '" + param.name() + "' has no step count");
+        }
+        steps.put(param, count);
+    }
+
+    @Override
     public boolean usesBetas() {
         return true;
     }

@@ -60,6 +60,18 @@ public final class OneCycleLR {
         apply();
     }
 
+    /**
+     * Sets the schedule to {@code stepNum} steps taken, as when it is restored from a checkpoint, and
+     * applies that step's values to the optimizer.
+     */
+    public void restore(int stepNum) {
+        if (stepNum < 0 || stepNum > config.totalSteps()) {
+            throw new IllegalArgumentException("OneCycleLR step " + stepNum + " is outside 0.." + config.totalSteps());
+        }
+        this.stepNum = stepNum;
+        apply();
+    }
+
     /** The current step number (0 right after construction). */
     public int stepNum() {
         return stepNum;

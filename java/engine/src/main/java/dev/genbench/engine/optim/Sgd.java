@@ -40,6 +40,11 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
+    List<String> bufferNames() {
+        return List.of("momentum_buffer");
+    }
+
+    @Override
     public boolean usesBetas() {
         return false;
     }

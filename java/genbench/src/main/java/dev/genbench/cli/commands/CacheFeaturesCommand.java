@@ -41,9 +41,12 @@ public final class CacheFeaturesCommand extends RunCommand {
         FeatureCache.Shard share = FeatureCache.Shard.parse(shard);
         dev.genbench.cli.MiniBenchmarkSetup.ensure(loaded.config());
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
+        dev.genbench.train.StopSignals.install();
         try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(loaded.config()),
                 seeded.config().seedEverything().seed())) {
             run.cacheFeatures(share);
+        } catch (dev.genbench.train.TrainingStopped stopped) {
+            return Workspace.stopped(stopped, null);
         }
         return 0;
     }

@@ -1,0 +1,66 @@
+package dev.genbench.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** The genbench CLI in a process of its own (this test JVM's runtime and class path), for tests that kill it. */
+final class GenbenchProcess {
+    private GenbenchProcess() {}
+
+    record Outcome(int exit, String output) {}
+
+    /**
+     * Runs {@code genbench <args>} in {@code workDir} and waits for it.
+     *
+     * @param fault a {@code GENBENCH_FAULT} rule, or null
+     * @param onPause called when the process reports a paused fault point (to signal or kill it), or null
+     */
+    static Outcome run(Path workDir, List<String> args, Map<String, String> env, String fault, Consumer<Process> onPause)
+            throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> argv = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        if (System.getProperty("genbench.models") != null) {
+            argv.add("-Dgenbench.models=" + System.getProperty("genbench.models"));
+        }
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.genbench.cli.Main"));
+        argv.addAll(args);
+        var builder = new ProcessBuilder(argv).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().remove("GENBENCH_FAULT");
+        builder.environment().putAll(env);
+        if (fault != null) {
+            builder.environment().put("GENBENCH_FAULT", fault);
+        }
+        Process p = builder.start();
+        var out = new StringBuilder();
+        try (var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                out.append(line).append('\n');
+                if (line.startsWith("genbench-fault: paused") && onPause != null) {
+                    onPause.accept(p);
+                }
+            }
+        }
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "genbench did not end:\n" + out);
+        return new Outcome(p.exitValue(), out.toString());
+    }
+
+    /** Sends a signal by name ({@code KILL}, {@code TERM}, {@code INT}) with kill(1); Process.destroy would close our pipes. */
+    static void signal(Process p, String name) {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
