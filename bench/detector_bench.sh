@@ -6,7 +6,7 @@
 #   APP_IMAGE_DIR  the detector/ folder written by `genbench export`
 #   IMAGE          one image file to score (cold start) and to POST (load test)
 # Needs hyperfine and wrk (Debian: apt-get install -y hyperfine wrk). Run it under
-# `flock /work/bench.lock` on a shared machine so timed runs never overlap. Prints Markdown.
+# `flock` on a shared machine so timed runs never overlap. Prints Markdown.
 set -euo pipefail
 app="${1:?app image folder}"; image="${2:?image file}"; conc="${3:-4}"; secs="${4:-30}"
 det="$app/bin/detector"
