@@ -192,8 +192,12 @@ public final class ProbeRun implements DetectorRun {
 
     private ProbeFeatures.Job trainJob(int k, WindowPlan window) {
         var seeds = new AugmentationSeeds(config.data().augmentationsBaseSeed(), config.data().augmentationFactor());
+        // The random stage after the cached deterministic one is drawn from a seed derived from seed_everything
+        // (EvaluationRecorder.loaderSettings): another seed caches other draws.
+        Map<String, Object> key = new LinkedHashMap<>(datasetKey("train"));
+        key.put("training_draw_seed", config.data().deterministicAugmentations() ? config.seedEverything().seed() : null);
         return new ProbeFeatures.Job("window " + k + " training features", new SplitSamples(data.train(), window.training()),
-                recorder.trainingPipeline(), seeds, datasetKey("train"));
+                recorder.trainingPipeline(), seeds, key);
     }
 
     private ProbeFeatures.Job evaluationJob() {
