@@ -107,20 +107,22 @@ def write_table():
                     f"{g['median_images_per_s']} ({g['min']}–{g['max']}) | "
                     f"{p['median_images_per_s']} ({p['min']}–{p['max']}) | **{r['ratio']}×** | "
                     f"{g['max_peak_rss_mb']:.0f} / {p['max_peak_rss_mb']:.0f} | {os.path.basename(path)} |")
-    table = "\n".join([
-        TABLE_START,
+    replace_readme_table(TABLE_START, TABLE_END, [
         "| date (UTC) | stage | workers | runs | genbench images/s, median (min–max) | peer images/s |"
         " ratio | peak RSS MB (ours / peer) | file |",
         "|---|---|---|---|---|---|---|---|---|",
         *rows,
-        TABLE_END,
     ])
+
+
+def replace_readme_table(start_marker, end_marker, lines):
+    """Rewrites the lines between two markers of bench/README.md (both runners keep a generated table there)."""
     readme = os.path.join(HERE, "README.md")
     with open(readme) as f:
         text = f.read()
-    start, end = text.index(TABLE_START), text.index(TABLE_END) + len(TABLE_END)
+    start, end = text.index(start_marker), text.index(end_marker) + len(end_marker)
     with open(readme, "w") as f:
-        f.write(text[:start] + table + text[end:])
+        f.write(text[:start] + "\n".join([start_marker, *lines, end_marker]) + text[end:])
 
 
 def main():

@@ -80,21 +80,13 @@ def write_table():
                     f"{d['median_images_per_s']} ({d['min']}–{d['max']}) | **{r['ratio_best']}×** | {r['ratio_default']}× | "
                     f"{g['max_peak_rss_mb']:.0f} / {b['max_peak_rss_mb']:.0f} / {d['max_peak_rss_mb']:.0f} | "
                     f"{r['machine']['load_average_at_start'][0]:.1f} | {os.path.basename(path)} |")
-    table = "\n".join([
-        TABLE_START,
+    run_image_bench.replace_readme_table(TABLE_START, TABLE_END, [
         "| date (UTC) | model | batch | size | threads | runs | genbench images/s, median (min–max) |"
         " torch best images/s | torch default images/s | ratio to best | ratio to default |"
         " peak RSS MB (ours / best / default) | load at start | file |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
-        TABLE_END,
     ])
-    readme = os.path.join(HERE, "README.md")
-    with open(readme) as f:
-        text = f.read()
-    start, end = text.index(TABLE_START), text.index(TABLE_END) + len(TABLE_END)
-    with open(readme, "w") as f:
-        f.write(text[:start] + table + text[end:])
 
 
 def main():
