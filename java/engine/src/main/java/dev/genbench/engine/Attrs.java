@@ -27,6 +27,9 @@ public sealed interface Attrs {
     /** Reshape or expand target. */
     record ToShape(Shape shape) implements Attrs {}
 
+    /** The memory layout a {@link Op#LAYOUT} conversion writes. */
+    record ToLayout(Layout layout) implements Attrs {}
+
     /** Transpose permutation: output dim i is input dim perm[i]. */
     record Transpose(int[] perm) implements Attrs {
         public Transpose {

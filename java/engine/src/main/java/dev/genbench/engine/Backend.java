@@ -21,6 +21,15 @@ public interface Backend extends AutoCloseable {
     /** Short name for messages, e.g. {@code "cpu"}. */
     String name();
 
+    /**
+     * Whether convolutions should write {@link Layout#CHANNELS_LAST} activations on this backend (its
+     * fastest kernels read and write them); {@link Ops} then keeps activations channels-last between
+     * the ops that accept it and converts where an op needs row-major. Default: no.
+     */
+    default boolean prefersChannelsLast() {
+        return false;
+    }
+
     /** A buffer for {@code elements} values of {@code dtype}, filled with zeros. */
     DeviceBuffer allocate(DType dtype, long elements);
 

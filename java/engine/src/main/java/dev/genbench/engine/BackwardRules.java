@@ -102,6 +102,7 @@ final class BackwardRules {
             return grads(Ops.apply1(Op.REDUCE_MAX_GRAD, n.attrs, x.shape(), x.dtype(), x, n.out(0), g[0]));
         });
 
+        rule(Op.LAYOUT, (n, g) -> grads(Ops.toLayout(g[0], n.in(0).layout())));
         rule(Op.RESHAPE, (n, g) -> grads(Ops.reshape(g[0], n.in(0).shape())));
         rule(Op.TRANSPOSE, (n, g) -> {
             int[] perm = ((Attrs.Transpose) n.attrs).perm();

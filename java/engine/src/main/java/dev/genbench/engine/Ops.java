@@ -21,12 +21,15 @@ public final class Ops {
     /** Runs {@code op} and returns its outputs; {@code differentiable} marks outputs that carry gradients. */
     static Tensor[] apply(Op op, Attrs attrs, Tensor[] inputs, Shape[] outShapes, DType[] outTypes, int differentiable) {
         Backend backend = inputs[0].backend();
-        boolean record = false;
         for (Tensor t : inputs) {
             if (t.backend() != backend) {
                 throw new IllegalArgumentException(op + ": operand '" + t.name() + "' is on backend " + t.backend().name()
                         + " but '" + inputs[0].name() + "' is on " + backend.name() + "; copy it explicitly");
             }
+        }
+        inputs = LayoutRules.adapt(op, attrs, inputs);
+        boolean record = false;
+        for (Tensor t : inputs) {
             record |= t.requiresGrad();
         }
         record &= GradMode.enabled();
@@ -37,7 +40,8 @@ public final class Ops {
         }
         List<TensorView> outs = new ArrayList<>(outputs.length);
         for (int i = 0; i < outputs.length; i++) {
-            outputs[i] = Tensor.zeros(backend, outTypes[i], outShapes[i], Tensor.autoName(op));
+            Layout layout = LayoutRules.output(op, attrs, inputs, i, outShapes[i], outTypes[i]);
+            outputs[i] = Tensor.zeros(backend, outTypes[i], outShapes[i], layout, Tensor.autoName(op));
             outs.add(outputs[i].view());
         }
         backend.run(new Launch(op, attrs, ins, outs));
@@ -61,7 +65,25 @@ public final class Ops {
             throw new IllegalArgumentException("addInto: '" + src.name() + "' " + src.dtype() + src.shape()
                     + " does not match '" + dst.name() + "' " + dst.dtype() + dst.shape());
         }
-        dst.backend().run(new Launch(Op.ADD, Attrs.NONE, List.of(dst.view(), src.view()), List.of(dst.view())));
+        try (TensorScope _ = TensorScope.open(); GradMode _ = GradMode.off()) {
+            Tensor s = toLayout(src, dst.layout());
+            dst.backend().run(new Launch(Op.ADD, Attrs.NONE, List.of(dst.view(), s.view()), List.of(dst.view())));
+            if (s != src) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * {@code x} with its elements stored in {@code layout} (itself when already so, or when
+     * channels-last is asked of a tensor that is not rank 4). Recorded like any op, so the gradient
+     * is converted back.
+     */
+    public static Tensor toLayout(Tensor x, Layout layout) {
+        if (x.layout() == layout || (layout == Layout.CHANNELS_LAST && x.shape().rank() != 4)) {
+            return x;
+        }
+        return apply1(Op.LAYOUT, new Attrs.ToLayout(layout), x.shape(), x.dtype(), x);
     }
 
     /** dst *= factor in place; never recorded. For gradient clipping. */

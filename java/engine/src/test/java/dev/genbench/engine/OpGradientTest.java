@@ -84,6 +84,8 @@ class OpGradientTest {
                 in -> Ops.slice(in.get(0), new long[] {1, -1}, new long[] {4, 0}, new int[] {0, 1}, new long[] {2, -2})));
         cs.add(new Case(Op.GATHER, "gather with a repeated index", rnd -> List.of(r(rnd, -1, 1, 3, 4)),
                 in -> Ops.gather(in.get(0), Tensor.ofLongs(cpu, Shape.of(2, 2), 3, -1, 0, 3), 1)));
+        cs.add(new Case(Op.LAYOUT, "to channels-last and back, through layout-blind and row-major-only ops", rnd -> List.of(r(rnd, -1, 1, 2, 3, 2, 4)),
+                in -> Ops.sum(Ops.mul(Ops.relu(Ops.toLayout(in.get(0), Layout.CHANNELS_LAST)), in.get(0)), false, 1)));
         cs.add(new Case(Op.EXPAND, "expand", rnd -> List.of(r(rnd, -1, 1, 3, 1)), in -> Ops.expand(in.get(0), Shape.of(2, 3, 4))));
         cs.add(new Case(Op.MATMUL, "batched matmul with a broadcast operand", rnd -> List.of(r(rnd, -1, 1, 2, 3, 4), r(rnd, -1, 1, 4, 5)),
                 in -> Ops.matmul(in.get(0), in.get(1))));
