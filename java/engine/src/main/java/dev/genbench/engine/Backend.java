@@ -30,6 +30,23 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether every kernel this backend runs for {@code op} on {@code dtype} writes every element of
+     * its outputs, so that {@link Ops} may give it unzeroed memory ({@link #allocateUninitialised}).
+     * Default: no (outputs are zeroed).
+     */
+    default boolean overwritesOutputs(Op op, DType dtype) {
+        return false;
+    }
+
+    /**
+     * A buffer whose contents are unspecified: for outputs a kernel overwrites completely, which
+     * saves a pass over memory per op. Default: {@link #allocate} (zeroed).
+     */
+    default DeviceBuffer allocateUninitialised(DType dtype, long elements) {
+        return allocate(dtype, elements);
+    }
+
     /** A buffer for {@code elements} values of {@code dtype}, filled with zeros. */
     DeviceBuffer allocate(DType dtype, long elements);
 

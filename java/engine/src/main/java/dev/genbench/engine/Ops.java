@@ -41,7 +41,8 @@ public final class Ops {
         List<TensorView> outs = new ArrayList<>(outputs.length);
         for (int i = 0; i < outputs.length; i++) {
             Layout layout = LayoutRules.output(op, attrs, inputs, i, outShapes[i], outTypes[i]);
-            outputs[i] = Tensor.zeros(backend, outTypes[i], outShapes[i], layout, Tensor.autoName(op));
+            outputs[i] = Tensor.output(backend, outTypes[i], outShapes[i], layout, Tensor.autoName(op),
+                    !backend.overwritesOutputs(op, inputs[0].dtype()));
             outs.add(outputs[i].view());
         }
         backend.run(new Launch(op, attrs, ins, outs));

@@ -34,6 +34,10 @@ public final class Tensor implements AutoCloseable {
     Node creator;
 
     private Tensor(Backend backend, DType dtype, Shape shape, Layout layout, String name) {
+        this(backend, dtype, shape, layout, name, true);
+    }
+
+    private Tensor(Backend backend, DType dtype, Shape shape, Layout layout, String name, boolean zeroed) {
         if (layout == Layout.CHANNELS_LAST && shape.rank() != 4) {
             throw new IllegalArgumentException("channels-last needs a rank-4 shape, not " + shape);
         }
@@ -42,16 +46,19 @@ public final class Tensor implements AutoCloseable {
         this.shape = shape;
         this.layout = layout;
         this.name = name != null ? name : "tensor#" + IDS.incrementAndGet();
-        this.buffer = backend.allocate(dtype, shape.elementCount());
+        this.buffer = zeroed ? backend.allocate(dtype, shape.elementCount()) : backend.allocateUninitialised(dtype, shape.elementCount());
     }
 
     private Tensor(Backend backend, DType dtype, Shape shape, String name) {
         this(backend, dtype, shape, Layout.ROW_MAJOR, name);
     }
 
-    /** A zero-filled tensor in {@code layout}, owned by the current scope if one is open: op results. */
-    static Tensor zeros(Backend backend, DType dtype, Shape shape, Layout layout, String name) {
-        Tensor t = new Tensor(backend, dtype, shape, layout, name);
+    /**
+     * An op's output in {@code layout}, owned by the current scope if one is open: zero-filled, or
+     * left as the pool had it when the kernel will overwrite every element.
+     */
+    static Tensor output(Backend backend, DType dtype, Shape shape, Layout layout, String name, boolean zeroed) {
+        Tensor t = new Tensor(backend, dtype, shape, layout, name, zeroed);
         TensorScope.register(t);
         return t;
     }

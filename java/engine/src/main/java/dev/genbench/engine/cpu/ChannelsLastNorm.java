@@ -8,55 +8,43 @@ import java.lang.foreign.MemorySegment;
 /**
  * Batch norm forward and backward on FP32 channels-last tensors, with the contract of
  * {@link Normalisation} (outputs y and the statistics used; running statistics updated in place).
- * Channels-last memory is a [rows, C] matrix, so every pass is a loop over rows whose inner loop
- * runs along the channels: the JIT vectorises it. Written by hand because oneDNN 3.11's nhwc batch
- * norm was ~10x slower than its NCHW one on MobileNetV2's 14x14x384 tensors on our 2-core AVX2
- * machines (40 ms against 4 ms per call), and torch too has its own channels-last kernel.
+ * Written by hand because oneDNN 3.11's nhwc batch norm was ~10x slower than its NCHW one on
+ * MobileNetV2's 14x14x384 tensors on our 2-core AVX2 machines (40 ms against 4 ms a call); torch
+ * too has its own channels-last kernel.
  *
- * <p>Rows are copied in chunks into on-heap float arrays (cache-sized), where plain array loops
- * vectorise reliably; sums run in float over one chunk's rows (so the loops stay float-only), then in double, per thread. Stateless and thread-safe.
+ * <p>Channels-last memory is a [rows, C] matrix. Rows are copied in chunks of whole rows into
+ * on-heap float arrays, and every loop runs flat over a chunk with per-channel values tiled to the
+ * chunk's length, so each loop reads and writes its arrays at one index: the form C2 vectorises
+ * (a loop mixing index {@code base + j} and {@code j} over float arrays it cannot prove distinct
+ * ran 5x slower, scalar). Sums run in float over at most {@link #FLUSH} chunks, then in double.
+ * Stateless and thread-safe.
  */
 final class ChannelsLastNorm {
     private ChannelsLastNorm() {}
 
-    /** Floats per chunk: 32 KB, so a chunk and its output stay in the core's cache. */
+    /** Floats per chunk, about 32 KB: a chunk and the tiled arrays stay in the core's cache. */
     private static final int CHUNK_FLOATS = 1 << 13;
-
-    /** Per-thread partial sums over a share of the rows. */
-    private interface Partial {
-        void run(long fromRow, long toRow, double[] s1, double[] s2, float[] buf, float[] buf2);
-    }
-
-    /** Runs {@code body} over the rows split in one share per thread; returns {s1, s2} summed over the shares. */
-    private static double[][] columnSums(long rows, int c, Partial body) {
-        int shares = (int) Math.max(1, Math.min(Parallel.threads(), rows));
-        double[][] s1 = new double[shares][c];
-        double[][] s2 = new double[shares][c];
-        Parallel.range(shares, 1, (from, to) -> {
-            for (long t = from; t < to; t++) {
-                float[] buf = new float[chunkRows(c) * c];
-                float[] buf2 = new float[chunkRows(c) * c];
-                body.run(rows * t / shares, rows * (t + 1) / shares, s1[(int) t], s2[(int) t], buf, buf2);
-            }
-        });
-        for (int t = 1; t < shares; t++) {
-            for (int k = 0; k < c; k++) {
-                s1[0][k] += s1[t][k];
-                s2[0][k] += s2[t][k];
-            }
-        }
-        return new double[][] {s1[0], s2[0]};
-    }
-
-    /** Adds a chunk's float partial sums into the running double ones (float only over a chunk's rows). */
-    private static void addTo(double[] total, float[] chunk) {
-        for (int j = 0; j < total.length; j++) {
-            total[j] += chunk[j];
-        }
-    }
+    /** Chunks summed in float before the sums move to double. */
+    private static final int FLUSH = 16;
 
     private static int chunkRows(int c) {
         return Math.max(1, CHUNK_FLOATS / c);
+    }
+
+    /** Per-channel values repeated for every row of a chunk. */
+    private static float[] tiled(float[] perChannel, int c) {
+        int rows = chunkRows(c);
+        float[] out = new float[rows * c];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(perChannel, 0, out, r * c, c);
+        }
+        return out;
+    }
+
+    private static float[] floats(TensorView v, int c) {
+        float[] out = new float[c];
+        MemorySegment.copy(CpuBackend.seg(v), Mem.F32, 0, out, 0, c);
+        return out;
     }
 
     private static void load(MemorySegment s, long row, int c, int n, float[] buf) {
@@ -67,30 +55,55 @@ final class ChannelsLastNorm {
         MemorySegment.copy(buf, 0, s, Mem.F32, row * c * Float.BYTES, n * c);
     }
 
-    private static float[] floats(TensorView v, int c) {
-        float[] out = new float[c];
-        MemorySegment.copy(CpuBackend.seg(v), Mem.F32, 0, out, 0, c);
-        return out;
+    /** One chunk's contribution to two running sums (tiled, float). */
+    @FunctionalInterface
+    private interface ChunkSums {
+        void add(long row, int n, float[] buf, float[] buf2, float[] sum1, float[] sum2);
     }
 
-    /** y = x * a[c] + b[c] over all rows (a and b folded from scale, bias and the statistics). */
-    private static void affine(MemorySegment xs, MemorySegment ys, long rows, int c, float[] a, float[] b) {
+    /**
+     * Two per-channel sums over all rows: {@code body} adds each chunk into tiled float sums, which
+     * are folded per channel into double every {@link #FLUSH} chunks. One share of rows per thread.
+     */
+    private static double[][] columnSums(long rows, int c, ChunkSums body) {
         int chunk = chunkRows(c);
-        Parallel.range((rows + chunk - 1) / chunk, 1, (from, to) -> {
+        long chunks = (rows + chunk - 1) / chunk;
+        int shares = (int) Math.max(1, Math.min(Parallel.threads(), chunks));
+        double[][] s1 = new double[shares][c];
+        double[][] s2 = new double[shares][c];
+        Parallel.range(shares, 1, (from, to) -> {
+            float[] f1 = new float[chunk * c];
+            float[] f2 = new float[chunk * c];
             float[] buf = new float[chunk * c];
-            for (long k = from; k < to; k++) {
-                long row = k * chunk;
-                int n = (int) Math.min(chunk, rows - row);
-                load(xs, row, c, n, buf);
-                for (int r = 0; r < n; r++) {
-                    int base = r * c;
-                    for (int j = 0; j < c; j++) {
-                        buf[base + j] = buf[base + j] * a[j] + b[j];
+            float[] buf2 = new float[chunk * c];
+            for (long t = from; t < to; t++) {
+                long first = chunks * t / shares;
+                long last = chunks * (t + 1) / shares;
+                for (long k = first; k < last; k++) {
+                    long row = k * chunk;
+                    body.add(row, (int) Math.min(chunk, rows - row), buf, buf2, f1, f2);
+                    if ((k - first + 1) % FLUSH == 0 || k == last - 1) {
+                        fold(f1, s1[(int) t], c);
+                        fold(f2, s2[(int) t], c);
                     }
                 }
-                store(buf, ys, row, c, n);
             }
         });
+        for (int t = 1; t < shares; t++) {
+            for (int j = 0; j < c; j++) {
+                s1[0][j] += s1[t][j];
+                s2[0][j] += s2[t][j];
+            }
+        }
+        return new double[][] {s1[0], s2[0]};
+    }
+
+    /** Adds the tiled float sums into the per-channel double ones and clears them. */
+    private static void fold(float[] tiledSums, double[] total, int c) {
+        for (int i = 0; i < tiledSums.length; i++) {
+            total[i % c] += tiledSums[i];
+        }
+        java.util.Arrays.fill(tiledSums, 0);
     }
 
     /** Inputs x, scale, bias, runningMean, runningVar; outputs y, mean, var (biased in training). */
@@ -105,36 +118,24 @@ final class ChannelsLastNorm {
         double[] mean = new double[c];
         double[] var = new double[c];
         if (attrs.training()) {
-            // Sums of x - k, with k the first row: the shift keeps E[d^2] - E[d]^2 from cancelling
-            // when a channel's mean is large next to its spread.
-            float[] shift = new float[c];
-            MemorySegment.copy(xs, Mem.F32, 0, shift, 0, c);
-            double[][] s = columnSums(rows, c, (from, to, s1, s2, buf, unused) -> {
-                int chunk = chunkRows(c);
-                float[] f1 = new float[c];
-                float[] f2 = new float[c];
-                for (long row = from; row < to; row += chunk) {
-                    int n = (int) Math.min(chunk, to - row);
-                    load(xs, row, c, n, buf);
-                    java.util.Arrays.fill(f1, 0);
-                    java.util.Arrays.fill(f2, 0);
-                    for (int r = 0; r < n; r++) {
-                        int base = r * c;
-                        for (int j = 0; j < c; j++) {
-                            float d = buf[base + j] - shift[j];
-                            f1[j] += d;
-                            f2[j] += d * d;
-                        }
-                    }
-                    addTo(s1, f1);
-                    addTo(s2, f2);
+            // Sums of d = x - k, with k the first row: the shift keeps E[d^2] - E[d]^2 from
+            // cancelling when a channel's mean is large next to its spread.
+            float[] k = new float[c];
+            MemorySegment.copy(xs, Mem.F32, 0, k, 0, c);
+            float[] shift = tiled(k, c);
+            double[][] s = columnSums(rows, c, (row, n, buf, unused, f1, f2) -> {
+                load(xs, row, c, n, buf);
+                for (int i = 0; i < n * c; i++) {
+                    float d = buf[i] - shift[i];
+                    f1[i] += d;
+                    f2[i] += d * d;
                 }
             });
             double unbias = rows > 1 ? (double) rows / (rows - 1) : 1;
             double m = attrs.momentum();
             for (int j = 0; j < c; j++) {
                 double d = s[0][j] / rows;
-                mean[j] = shift[j] + d;
+                mean[j] = k[j] + d;
                 var[j] = Math.max(0, s[1][j] / rows - d * d);
                 rm.setAtIndex(Mem.F32, j, (float) ((1 - m) * rm.getAtIndex(Mem.F32, j) + m * mean[j]));
                 rv.setAtIndex(Mem.F32, j, (float) ((1 - m) * rv.getAtIndex(Mem.F32, j) + m * var[j] * unbias));
@@ -158,7 +159,16 @@ final class ChannelsLastNorm {
             ms.setAtIndex(Mem.F32, j, (float) mean[j]);
             vs.setAtIndex(Mem.F32, j, (float) var[j]);
         }
-        affine(xs, CpuBackend.seg(l.out(0)), rows, c, a, b);
+        float[] at = tiled(a, c);
+        float[] bt = tiled(b, c);
+        MemorySegment ys = CpuBackend.seg(l.out(0));
+        forEachChunk(rows, c, (row, n, buf, unused) -> {
+            load(xs, row, c, n, buf);
+            for (int i = 0; i < n * c; i++) {
+                buf[i] = buf[i] * at[i] + bt[i];
+            }
+            store(buf, ys, row, c, n);
+        });
     }
 
     /** Inputs x, g, scale, mean, var; outputs gx, gscale, gbias (torch's formulas, batch or running statistics). */
@@ -172,27 +182,15 @@ final class ChannelsLastNorm {
         float[] scale = floats(l.in(2), c);
         float[] meanF = floats(l.in(3), c);
         float[] varF = floats(l.in(4), c);
+        float[] meanT = tiled(meanF, c);
         // sum(g) and sum(g * (x - mean)) per channel
-        double[][] s = columnSums(rows, c, (from, to, sg, sgx, buf, gbuf) -> {
-            int chunk = chunkRows(c);
-            float[] f1 = new float[c];
-            float[] f2 = new float[c];
-            for (long row = from; row < to; row += chunk) {
-                int n = (int) Math.min(chunk, to - row);
-                load(xs, row, c, n, buf);
-                load(gs, row, c, n, gbuf);
-                java.util.Arrays.fill(f1, 0);
-                java.util.Arrays.fill(f2, 0);
-                for (int r = 0; r < n; r++) {
-                    int base = r * c;
-                    for (int j = 0; j < c; j++) {
-                        float g = gbuf[base + j];
-                        f1[j] += g;
-                        f2[j] += g * (buf[base + j] - meanF[j]);
-                    }
-                }
-                addTo(sg, f1);
-                addTo(sgx, f2);
+        double[][] s = columnSums(rows, c, (row, n, buf, gbuf, f1, f2) -> {
+            load(xs, row, c, n, buf);
+            load(gs, row, c, n, gbuf);
+            for (int i = 0; i < n * c; i++) {
+                float g = gbuf[i];
+                f1[i] += g;
+                f2[i] += g * (buf[i] - meanT[i]);
             }
         });
         float[] a = new float[c];
@@ -213,23 +211,35 @@ final class ChannelsLastNorm {
             gscale.setAtIndex(Mem.F32, j, (float) (s[1][j] * invStd));
             gbias.setAtIndex(Mem.F32, j, (float) s[0][j]);
         }
+        float[] at = tiled(a, c);
+        float[] pt = tiled(p, c);
+        float[] qt = tiled(q, c);
         MemorySegment gxs = CpuBackend.seg(l.out(0));
+        forEachChunk(rows, c, (row, n, buf, gbuf) -> {
+            load(xs, row, c, n, buf);
+            load(gs, row, c, n, gbuf);
+            for (int i = 0; i < n * c; i++) {
+                gbuf[i] = at[i] * gbuf[i] + pt[i] * buf[i] + qt[i];
+            }
+            store(gbuf, gxs, row, c, n);
+        });
+    }
+
+    /** A pass over one chunk of rows with two chunk-sized scratch arrays. */
+    @FunctionalInterface
+    private interface ChunkPass {
+        void run(long row, int n, float[] buf, float[] buf2);
+    }
+
+    /** Runs {@code body} over every chunk of rows, chunks spread over the threads. */
+    private static void forEachChunk(long rows, int c, ChunkPass body) {
         int chunk = chunkRows(c);
         Parallel.range((rows + chunk - 1) / chunk, 1, (from, to) -> {
             float[] buf = new float[chunk * c];
-            float[] gbuf = new float[chunk * c];
+            float[] buf2 = new float[chunk * c];
             for (long k = from; k < to; k++) {
                 long row = k * chunk;
-                int n = (int) Math.min(chunk, rows - row);
-                load(xs, row, c, n, buf);
-                load(gs, row, c, n, gbuf);
-                for (int r = 0; r < n; r++) {
-                    int base = r * c;
-                    for (int j = 0; j < c; j++) {
-                        gbuf[base + j] = a[j] * gbuf[base + j] + p[j] * buf[base + j] + q[j];
-                    }
-                }
-                store(gbuf, gxs, row, c, n);
+                body.run(row, (int) Math.min(chunk, rows - row), buf, buf2);
             }
         });
     }

@@ -99,17 +99,38 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public synchronized DeviceBuffer allocate(DType dtype, long elements) {
+    public DeviceBuffer allocate(DType dtype, long elements) {
+        return allocate(dtype, elements, true);
+    }
+
+    @Override
+    public DeviceBuffer allocateUninitialised(DType dtype, long elements) {
+        return allocate(dtype, elements, false);
+    }
+
+    private synchronized DeviceBuffer allocate(DType dtype, long elements, boolean zeroed) {
         ensureOpen();
         long bytes = Math.max(1, elements) * dtype.byteSize();
         ArrayDeque<MemorySegment> free = pool.get(bytes);
         MemorySegment seg = free == null ? null : free.poll();
         if (seg == null) {
             seg = arena.allocate(bytes, 64);
-        } else {
+        } else if (zeroed) {
             seg.fill((byte) 0);
         }
         return new CpuBuffer(this, seg, elements * dtype.byteSize());
+    }
+
+    /** Ops whose every kernel, Java or oneDNN, writes each output element (none accumulates into its output). */
+    private static final java.util.Set<Op> OVERWRITING = java.util.EnumSet.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.RELU, Op.CLIP,
+            Op.ACT_GRAD, Op.LAYOUT, Op.BATCH_NORM, Op.BATCH_NORM_GRAD, Op.CONV2D);
+    /** Ops whose oneDNN primitives (FP32 on the fast backend) write each output element. */
+    private static final java.util.Set<Op> OVERWRITING_ONEDNN = java.util.EnumSet.of(Op.CONV2D_DATA_GRAD, Op.CONV2D_WEIGHTS_GRAD,
+            Op.MAX_POOL, Op.AVG_POOL, Op.MAX_POOL_GRAD, Op.AVG_POOL_GRAD);
+
+    @Override
+    public boolean overwritesOutputs(Op op, DType dtype) {
+        return OVERWRITING.contains(op) || (!reference && dtype == DType.FP32 && OVERWRITING_ONEDNN.contains(op));
     }
 
     @Override
