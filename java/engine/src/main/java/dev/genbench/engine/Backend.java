@@ -47,6 +47,15 @@ public interface Backend extends AutoCloseable {
         return allocate(dtype, elements);
     }
 
+    /**
+     * Whether this backend's batch norm kernel for an input of {@code dtype} in {@code layout} also
+     * clips its output ({@link Attrs.BatchNorm#clips}), so {@link Ops#batchNormActivation} can fuse the
+     * activation. Default: no (the activation runs as its own op).
+     */
+    default boolean fusesBatchNormActivation(DType dtype, Layout layout) {
+        return false;
+    }
+
     /** A buffer for {@code elements} values of {@code dtype}, filled with zeros. */
     DeviceBuffer allocate(DType dtype, long elements);
 

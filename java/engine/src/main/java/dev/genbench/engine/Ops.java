@@ -531,6 +531,21 @@ public final class Ops {
      * running statistics (updated in place) follow them with {@code momentum} (torch convention:
      * weight of the new value); in eval mode the running statistics normalise.
      */
+    /**
+     * clip(batchNorm(x), min, max): a ReLU ({@code 0, +inf}) or ReLU6 ({@code 0, 6}) after a batch norm,
+     * fused into the batch norm's pass where the backend can ({@link Backend#fusesBatchNormActivation}):
+     * one pass over memory less each way, and the un-activated output is never stored. Otherwise the
+     * two ops run as they would apart.
+     */
+    public static Tensor batchNormActivation(Tensor x, Tensor scale, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                             Attrs.BatchNorm a, double min, double max) {
+        if (x.backend().fusesBatchNormActivation(x.dtype(), x.layout())) {
+            return batchNorm(x, scale, bias, runningMean, runningVar, new Attrs.BatchNorm(a.epsilon(), a.momentum(), a.training(), min, max));
+        }
+        Tensor y = batchNorm(x, scale, bias, runningMean, runningVar, a);
+        return min == 0 && max == Double.POSITIVE_INFINITY ? relu(y) : clip(y, min, max);
+    }
+
     public static Tensor batchNorm(Tensor x, Tensor scale, Tensor bias, Tensor runningMean, Tensor runningVar, Attrs.BatchNorm a) {
         floatType(Op.BATCH_NORM, x);
         Shape c = Shape.of(x.shape().dim(1));

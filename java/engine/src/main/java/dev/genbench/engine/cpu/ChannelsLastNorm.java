@@ -162,10 +162,19 @@ final class ChannelsLastNorm {
         float[] at = tiled(a, c);
         float[] bt = tiled(b, c);
         MemorySegment ys = CpuBackend.seg(l.out(0));
+        boolean clips = attrs.clips();
+        float lo = (float) attrs.clipMin();
+        float hi = (float) attrs.clipMax();
         forEachChunk(rows, c, (row, n, buf, unused) -> {
             load(xs, row, c, n, buf);
-            for (int i = 0; i < n * c; i++) {
-                buf[i] = buf[i] * at[i] + bt[i];
+            if (clips) {
+                for (int i = 0; i < n * c; i++) {
+                    buf[i] = Math.min(Math.max(buf[i] * at[i] + bt[i], lo), hi);
+                }
+            } else {
+                for (int i = 0; i < n * c; i++) {
+                    buf[i] = buf[i] * at[i] + bt[i];
+                }
             }
             store(buf, ys, row, c, n);
         });

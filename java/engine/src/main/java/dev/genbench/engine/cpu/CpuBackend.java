@@ -128,6 +128,12 @@ public final class CpuBackend implements Backend {
     private static final java.util.Set<Op> OVERWRITING_ONEDNN = java.util.EnumSet.of(Op.CONV2D_DATA_GRAD, Op.CONV2D_WEIGHTS_GRAD,
             Op.MAX_POOL, Op.AVG_POOL, Op.MAX_POOL_GRAD, Op.AVG_POOL_GRAD);
 
+    /** The reference (Normalisation) clips any dtype; the fast path fuses on channels-last FP32 ({@link ChannelsLastNorm}). */
+    @Override
+    public boolean fusesBatchNormActivation(DType dtype, dev.genbench.engine.Layout layout) {
+        return reference || (dtype == DType.FP32 ? layout == dev.genbench.engine.Layout.CHANNELS_LAST && prefersChannelsLast() : dtype == DType.FP64);
+    }
+
     @Override
     public boolean overwritesOutputs(Op op, DType dtype) {
         return OVERWRITING.contains(op) || (!reference && dtype == DType.FP32 && OVERWRITING_ONEDNN.contains(op));

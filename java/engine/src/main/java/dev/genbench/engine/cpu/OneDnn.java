@@ -465,6 +465,9 @@ final class OneDnn implements AutoCloseable {
      */
     synchronized void batchNorm(Launch l) {
         Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
+        if (a.clips()) {
+            throw new IllegalStateException("oneDNN's batch norm here has no fused clip; CpuBackend.fusesBatchNormActivation should have said so");
+        }
         Shape xs = l.in(0).shape();
         try (PointerScope _ = new PointerScope()) {
             memory.desc d = desc(l.in(0));
