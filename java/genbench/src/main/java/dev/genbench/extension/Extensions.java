@@ -56,10 +56,10 @@ public final class Extensions {
      */
     public static Extensions load(GenbenchConfig config, Plugins plugins) {
         ModelConfig model = config.model();
-        List<String> builtIn = Arrays.asList(ModelConfig.class.getAnnotation(ClassPaths.class).value());
         DetectorModule module = DetectorModule.STANDARD;
-        if (!builtIn.contains(model.classPath())) {
-            module = plugins.instantiate(model.classPath(), DetectorModule.class, "model.class_path", builtIn, Map.of());
+        if (!model.builtInClass()) {
+            module = plugins.instantiate(model.classPath(), DetectorModule.class, "model.class_path", ModelConfig.builtInClassPaths(),
+                    Map.of());
             Log.info("model.class_path %s: a plug-in module (cache key '%s')", model.classPath(), module.cacheKey());
         }
         List<Callback> callbacks = new ArrayList<>();

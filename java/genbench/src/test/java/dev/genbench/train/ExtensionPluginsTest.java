@@ -341,6 +341,40 @@ class ExtensionPluginsTest {
     }
 
     @Test
+    void aTuneRunUsesTheSameFusionMetricsAndCallbacks() throws IOException {
+        Path events = dir.resolve("tune-events.txt");
+        ok("fit", "example.ext.MinFusion", "[{class_path: example.ext.Recorder, init_args: {file: '" + events + "'}}]", MULTICROP,
+                "--model.init_args.model_name=tiny_backbone_tune", "--trainer.max_epochs=1", "--classpath", jar.toString());
+        int multiCrop = 0;
+        for (int k = 0; k < 2; k++) {
+            PredictionsFile p = predictions(0, k);
+            float[] lowest = new float[p.images()];
+            float[] mean = new float[p.images()];
+            int[] crops = new int[p.images()];
+            Arrays.fill(lowest, Float.POSITIVE_INFINITY);
+            for (int c = 0; c < p.crops(); c++) {
+                int image = Math.toIntExact(p.cropToImageIndex()[c]);
+                lowest[image] = Math.min(lowest[image], p.cropScores()[c]);
+                mean[image] += p.cropScores()[c];
+                crops[image]++;
+            }
+            assertArrayEquals(lowest, p.fusedScores(), "window " + k + ": the tuned detector's images are fused by the module too");
+            for (int i = 0; i < p.images(); i++) {
+                multiCrop += crops[i] > 1 && Math.abs(mean[i] / crops[i] - lowest[i]) > 1e-6 ? 1 : 0;
+            }
+            assertTrue(lastScalars(0, k).containsKey("validate_MinScore_epoch/all"));
+        }
+        assertTrue(multiCrop > 0, "min and mean differ on some five-crop image");
+        assertEquals(List.of(
+                "fit_start 2",
+                "window_start 0", "epoch_end 0 0", "checkpoint 0 epoch=0-step=6.ckpt",
+                "validation_end 0 predictions_validate_epoch=0-step=6.npz MinScore=true", "window_end 0",
+                "window_start 1", "epoch_end 1 0", "checkpoint 1 epoch=0-step=12.ckpt",
+                "validation_end 1 predictions_validate_epoch=0-step=12.npz MinScore=true", "window_end 1",
+                "fit_end"), Files.readAllLines(events), "the tune run calls the hooks in the same order");
+    }
+
+    @Test
     void aCustomTrainingStepAndACustomOptimizerChangeHowTheHeadTrains() throws IOException {
         ok("fit", BASE, "[]");
         ok("fit", "example.ext.ZeroLoss", "[]", "--classpath", jar.toString());
