@@ -9,6 +9,7 @@ import dev.genbench.console.UserError;
 import dev.genbench.engine.Tensor;
 import dev.genbench.image.EvaluationPipeline;
 import dev.genbench.image.ItemPipeline;
+import dev.genbench.image.TrainingAugmentations;
 import dev.genbench.image.TrainingPipeline;
 import dev.genbench.io.PredictionsCollector;
 import dev.genbench.models.FeatureExtractor;
@@ -132,8 +133,15 @@ public final class Extensions {
         }
     }
 
-    /** The training chain: {@code standard}, or it with the module's augmentations when it overrides them. */
+    /**
+     * The training chain: {@code standard} (with the soft augmentations for a {@link SoftTrainAugmentationsModule}),
+     * or it with the module's augmentations when it overrides them.
+     */
     public ItemPipeline trainingPipeline(TrainingPipeline standard) {
+        if (module instanceof SoftTrainAugmentationsModule) {
+            standard = new TrainingPipeline(standard.maximumProcessingSize(), TrainingAugmentations.SOFT, standard.cropping(),
+                    standard.inputWidth(), standard.inputHeight());
+        }
         if (!overrides("trainingAugmentations", List.class) && !overrides("trainingRandomAugmentations", List.class)) {
             return standard;
         }

@@ -443,6 +443,51 @@ class ExtensionPluginsTest {
         assertFalse(Files.exists(dir.resolve("data/experiment_0/window_0/done")), "no mistake trained anything");
     }
 
+    /**
+     * The README's worked example, from {@code docs/examples/extension}: the page shows the files as they are,
+     * they compile against genbench, and the run they describe fuses by the maximum, logs the metric and writes
+     * the CSV (here on the small fixture, with the soft model's augmentations the example keeps).
+     */
+    @Test
+    void theReadmeWorkedExampleCompilesAndRunsAsShown() throws IOException {
+        Path examples = Path.of("../../docs/examples/extension").toAbsolutePath().normalize();
+        String readme = Files.readString(examples.resolve("../../../README.md"));
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (String name : List.of("MaxFusion", "AurocCsv")) {
+            String source = Files.readString(examples.resolve(name + ".java"));
+            assertTrue(readme.contains("```java\n" + source + "```"), name + ".java is shown in the README as it is");
+            sources.put("example." + name, source);
+        }
+        assertTrue(readme.contains("--config docs/examples/extension/max_fusion.yaml --classpath max-fusion.jar"), "the README runs it");
+        Path exampleJar = PluginJar.compile(dir.resolve("example-build"), sources);
+        Path csv = dir.resolve("auroc.csv");
+        ok("fit", "algorithms.SoftTrainAugmentationsModel", "[]", MULTICROP);
+        log.reset();
+        ok("fit", "example.MaxFusion", "[{class_path: example.AurocCsv, init_args: {file: '" + csv + "'}}]", MULTICROP,
+                "--classpath", exampleJar.toString());
+        assertFalse(printed().contains("computing"), "a SoftTrainAugmentationsModule shares the soft model's caches:\n" + printed());
+        for (int k = 0; k < 2; k++) {
+            PredictionsFile soft = predictions(0, k);
+            PredictionsFile max = predictions(1, k);
+            assertArrayEquals(soft.cropScores(), max.cropScores());
+            float[] highest = new float[max.images()];
+            for (int c = 0; c < max.crops(); c++) {
+                int image = Math.toIntExact(max.cropToImageIndex()[c]);
+                highest[image] = Math.max(highest[image], max.cropScores()[c]);
+            }
+            assertArrayEquals(highest, max.fusedScores());
+            assertTrue(lastScalars(1, k).containsKey("validate_ConfidentShare_epoch/all"));
+        }
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(2, rows.size(), rows.toString());
+        for (int k = 0; k < 2; k++) {
+            String[] cells = rows.get(k).split(",");
+            assertEquals(String.valueOf(k), cells[0], rows.toString());
+            double auroc = Double.parseDouble(cells[1]);
+            assertTrue(auroc >= 0 && auroc <= 1, rows.toString());
+        }
+    }
+
     /** A class folder works as well as a jar, and the classes are searched in --classpath order. */
     @Test
     void aClassFolderOnTheClasspathIsSearchedToo() throws IOException {
