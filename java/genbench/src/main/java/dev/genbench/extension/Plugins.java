@@ -50,16 +50,6 @@ public final class Plugins {
                 : new URLClassLoader("genbench-plugins", urls.toArray(URL[]::new), Plugins.class.getClassLoader());
     }
 
-    /** No plug-ins: only genbench's own classes. */
-    public static Plugins none() {
-        return new Plugins(List.of(), List.of());
-    }
-
-    /** The plug-ins the environment names, with no {@code --classpath}. */
-    public static Plugins fromEnvironment() {
-        return resolve(null);
-    }
-
     /**
      * The plug-in path of a command: {@code --classpath} (null or blank: none), then the environment (see
      * the class comment). A {@code --classpath} or {@code GENBENCH_PLUGINS} entry that does not exist is an
