@@ -90,13 +90,13 @@ public final class ProbeRun implements DetectorRun {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
                     + " use 32-true (the original's default)");
         }
+        Extensions extensions = Extensions.load(config, plugins); // before any data: a wrong plug-in fails at once
         BenchmarkData data = BenchmarkData.open(config);
         try {
             ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(),
                     ProtocolPlan.Settings.of(config));
             // trainer.accelerator gpu/cuda puts the backbone on ONNX Runtime's CUDA provider; the linear head is
             // small and trains on the CPU engine either way.
-            Extensions extensions = Extensions.load(config, plugins);
             FeatureExtractor backbone = extensions.featureExtractor(
                     OrtBackbone.open(model, OrtBackbone.Options.forTrainer(config.trainer())));
             return new ProbeRun(loaded, layout, data, plan, model, extensions, backbone, cacheRoot, seed);

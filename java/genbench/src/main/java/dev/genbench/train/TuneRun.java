@@ -88,12 +88,12 @@ public final class TuneRun implements DetectorRun {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
                     + " use 32-true (the original's default)");
         }
+        Extensions extensions = Extensions.load(config, plugins); // before any data: a wrong plug-in fails at once
+        extensions.warnIfFeaturesIgnored(config.model().modelName());
         BenchmarkData data = BenchmarkData.open(config);
         try {
             ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(),
                     ProtocolPlan.Settings.of(config));
-            Extensions extensions = Extensions.load(config, plugins);
-            extensions.warnIfFeaturesIgnored(config.model().modelName());
             return new TuneRun(config, layout, data, plan, model, seed, extensions);
         } catch (RuntimeException e) {
             data.close();

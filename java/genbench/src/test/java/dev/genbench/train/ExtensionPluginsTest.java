@@ -338,13 +338,25 @@ class ExtensionPluginsTest {
                 "window_start 1", "epoch_end 1 0", "epoch_end 1 1", "checkpoint 1 epoch=1-step=24.ckpt",
                 "validation_end 1 predictions_validate_epoch=1-step=24.npz MinScore=true", "window_end 1",
                 "fit_end"), Files.readAllLines(events), "the callback's hooks, in the documented order");
+
+        Files.delete(events);
+        Path window0 = dir.resolve("data/experiment_1/window_0");
+        float[] fused = predictions(1, 0).fusedScores();
+        Files.delete(window0.resolve("predictions_validate_all.npz"));
+        ok("validate", "example.ext.MinFusion", "[{class_path: example.ext.Recorder, init_args: {file: '" + events + "'}}]", MULTICROP,
+                "--classpath", jar.toString(), "--experiment_info.experiment_id", "1");
+        assertArrayEquals(fused, predictions(1, 0).fusedScores(), "validate fuses with the module too");
+        assertEquals(List.of("validation_end 0 predictions_validate_epoch=1-step=12.npz MinScore=true",
+                "validation_end 1 predictions_validate_epoch=1-step=24.npz MinScore=true"), Files.readAllLines(events),
+                "validate tells the callbacks of each window it evaluates, and of nothing else");
     }
 
     @Test
     void aTuneRunUsesTheSameFusionMetricsAndCallbacks() throws IOException {
         Path events = dir.resolve("tune-events.txt");
         ok("fit", "example.ext.MinFusion", "[{class_path: example.ext.Recorder, init_args: {file: '" + events + "'}}]", MULTICROP,
-                "--model.init_args.model_name=tiny_backbone_tune", "--trainer.max_epochs=1", "--classpath", jar.toString());
+                "--model.init_args.model_name=tiny_backbone_tune", "--trainer.max_epochs=1", "--checkpoint_callback.every_n_train_steps=4",
+                "--classpath", jar.toString());
         int multiCrop = 0;
         for (int k = 0; k < 2; k++) {
             PredictionsFile p = predictions(0, k);
@@ -367,11 +379,12 @@ class ExtensionPluginsTest {
         assertTrue(multiCrop > 0, "min and mean differ on some five-crop image");
         assertEquals(List.of(
                 "fit_start 2",
-                "window_start 0", "epoch_end 0 0", "checkpoint 0 epoch=0-step=6.ckpt",
+                "window_start 0", "checkpoint 0 epoch=0-step=4.ckpt", "epoch_end 0 0", "checkpoint 0 epoch=0-step=6.ckpt",
                 "validation_end 0 predictions_validate_epoch=0-step=6.npz MinScore=true", "window_end 0",
-                "window_start 1", "epoch_end 1 0", "checkpoint 1 epoch=0-step=12.ckpt",
+                "window_start 1", "checkpoint 1 epoch=0-step=4.ckpt", "checkpoint 1 epoch=0-step=8.ckpt", "epoch_end 1 0",
+                "checkpoint 1 epoch=0-step=12.ckpt",
                 "validation_end 1 predictions_validate_epoch=0-step=12.npz MinScore=true", "window_end 1",
-                "fit_end"), Files.readAllLines(events), "the tune run calls the hooks in the same order");
+                "fit_end"), Files.readAllLines(events), "the tune run calls the hooks in the same order, mid-window checkpoints included");
     }
 
     @Test
