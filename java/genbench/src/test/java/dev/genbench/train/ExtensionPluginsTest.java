@@ -251,7 +251,8 @@ class ExtensionPluginsTest {
     private Run run(String command, String modelClassPath, String callbacks, String... extra) throws IOException {
         Files.createDirectories(dir.resolve("no-plugins"));
         Path config = TinyProbeConfig.write(dir, modelClassPath, callbacks);
-        String[] args = Stream.concat(Stream.of(command, "--config", config.toString()), Stream.of(extra)).toArray(String[]::new);
+        String[] args = Stream.of(Stream.of(command.split(" ")), Stream.of("--config", config.toString()), Stream.of(extra))
+                .flatMap(s -> s).toArray(String[]::new);
         var cli = Main.commandLine();
         var err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
@@ -499,6 +500,22 @@ class ExtensionPluginsTest {
             double auroc = Double.parseDouble(cells[1]);
             assertTrue(auroc >= 0 && auroc <= 1, rows.toString());
         }
+    }
+
+    /** {@code slurm submit} passes --classpath on to its jobs, by absolute path, so they load the same classes. */
+    @Test
+    void slurmJobsGetTheSameClasspath() throws IOException {
+        Path relative = Path.of("").toAbsolutePath().relativize(jar);
+        ok("slurm submit", "example.ext.MinFusion", "[]", "--dry-run", "--classpath", relative.toString());
+        String scripts;
+        try (var files = Files.list(dir.resolve("data/experiment_0/slurm"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path f : files.filter(f -> f.toString().endsWith(".sbatch")).toList()) {
+                all.append(Files.readString(f));
+            }
+            scripts = all.toString();
+        }
+        assertTrue(scripts.contains("--classpath=" + jar), scripts);
     }
 
     /** A class folder works as well as a jar, and the classes are searched in --classpath order. */

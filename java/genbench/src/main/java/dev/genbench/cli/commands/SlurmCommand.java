@@ -97,7 +97,7 @@ public final class SlurmCommand implements Runnable {
                 List<String> entries = new ArrayList<>();
                 for (String entry : classpath.split(java.io.File.pathSeparator)) {
                     if (!entry.isBlank()) {
-                        entries.add(Path.of(entry.strip()).toAbsolutePath().toString());
+                        entries.add(Path.of(entry.strip()).toAbsolutePath().normalize().toString());
                     }
                 }
                 args.add("--classpath=" + String.join(java.io.File.pathSeparator, entries));
