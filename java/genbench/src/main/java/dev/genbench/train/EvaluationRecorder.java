@@ -227,7 +227,8 @@ final class EvaluationRecorder {
             ids[c] = set.sampleId(e);
             local[c] = e - start;
         }
-        CropScores scored = extensions.evaluationStep(new EvaluationBatch(java.util.Arrays.copyOf(logits, count), labels, generators, images));
+        CropScores scored = extensions.evaluationStep(
+                new EvaluationBatch(java.util.Arrays.copyOf(logits, count), labels, generators, images));
         return new PredictionsCollector.CropBatch(scored.scores(), scored.losses(), labels, generators, ids, local);
     }
 

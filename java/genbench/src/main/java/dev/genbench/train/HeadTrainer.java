@@ -21,8 +21,9 @@ import java.util.Optional;
 /**
  * Minibatch training of a probe head on cached features, with the original's loop semantics (SPEC §7.5):
  * shuffled batches with the last incomplete one dropped, the detection module's loss (by default
- * BCE-with-logits averaged over the batch) divided by {@code accumulate_grad_batches}, clipping of the global gradient norm, an optimizer step at
- * each accumulation boundary and at the end of the epoch, OneCycleLR stepped after each optimizer step.
+ * BCE-with-logits averaged over the batch) divided by {@code accumulate_grad_batches}, clipping of the
+ * global gradient norm, an optimizer step at each accumulation boundary and at the end of the epoch, the
+ * schedule (by default OneCycleLR) stepped after each optimizer step.
  * Not thread-safe; one per window.
  */
 final class HeadTrainer {
