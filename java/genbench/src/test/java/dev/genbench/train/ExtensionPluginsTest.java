@@ -231,6 +231,15 @@ class ExtensionPluginsTest {
         jar = PluginJar.compile(buildDir, SOURCES);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void deletePlugins() throws IOException {
+        try (Stream<Path> files = Files.walk(buildDir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
     @BeforeEach
     void captureLog() {
         previousLog = Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
