@@ -19,7 +19,7 @@ import java.util.Map;
  *     onCheckpointSaved(k, file)        (also for every mid-window checkpoint)
  *     ... validate ...; onValidationEnd(result)
  *     onWindowEnd(k)
- * onFitEnd
+ * onFitEnd                              (or, when the fit stops early, onException(error))
  * </pre>
  * {@code validate}, {@code test} and {@code predict} call {@link #onValidationEnd}, {@link #onTestEnd} or
  * {@link #onPredictEnd} once per window evaluated. Hooks run on the training thread; an exception from one
@@ -53,6 +53,12 @@ public interface Callback {
 
     /** After window {@code window} is validated and marked done. */
     default void onWindowEnd(int window) {}
+
+    /**
+     * When a {@code fit} stops early: on an error, or on a stop request (Ctrl-C, SIGTERM, SLURM's SIGUSR1),
+     * after the checkpoint that request saves. The error is rethrown afterwards; {@link #onFitEnd} is not called.
+     */
+    default void onException(Throwable error) {}
 
     /**
      * What a fit is about.

@@ -39,4 +39,5 @@ final class Callbacks implements Callback {
     @Override public void onTestEnd(EvaluationResult result) { each("onTestEnd", c -> c.onTestEnd(result)); }
     @Override public void onPredictEnd(EvaluationResult result) { each("onPredictEnd", c -> c.onPredictEnd(result)); }
     @Override public void onWindowEnd(int window) { each("onWindowEnd", c -> c.onWindowEnd(window)); }
+    @Override public void onException(Throwable error) { each("onException", c -> c.onException(error)); }
 }

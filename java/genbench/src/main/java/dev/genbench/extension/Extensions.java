@@ -116,9 +116,26 @@ public final class Extensions {
         return overrides("featureExtractor", FeatureExtractor.class) ? Optional.of(module.cacheKey()) : Optional.empty();
     }
 
+    /**
+     * Runs one of the module's hooks; a failure of a user's module becomes an error naming the class and the
+     * hook (the built-in module's errors pass as they are).
+     */
+    private <T> T call(String hook, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (UserError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (module == DetectorModule.STANDARD) {
+                throw e;
+            }
+            throw new UserError("model.class_path " + module.getClass().getName() + " failed in " + hook + ": " + e, e);
+        }
+    }
+
     /** The extractor a probe run uses, from the card's backbone. */
     public FeatureExtractor featureExtractor(FeatureExtractor cardBackbone) {
-        FeatureExtractor out = module.featureExtractor(cardBackbone);
+        FeatureExtractor out = call("featureExtractor", () -> module.featureExtractor(cardBackbone));
         if (out == null) {
             throw new UserError("model.class_path " + module.getClass().getName() + ": featureExtractor returned null");
         }
@@ -158,7 +175,7 @@ public final class Extensions {
 
     /** The loss of a training batch ({@link DetectorModule#trainingStep}), checked to be a scalar. */
     public Tensor trainingLoss(TrainingBatch batch) {
-        Tensor loss = module.trainingStep(batch);
+        Tensor loss = call("trainingStep", () -> module.trainingStep(batch));
         if (loss == null || loss.elementCount() != 1) {
             throw new UserError("model.class_path " + module.getClass().getName() + ": trainingStep must return a scalar loss"
                     + " tensor, got " + (loss == null ? "null" : "shape " + loss.shape()));
@@ -168,7 +185,7 @@ public final class Extensions {
 
     /** The optimizer and schedule of a window ({@link DetectorModule#configureOptimizers}). */
     public OptimizerSetup configureOptimizers(OptimizerContext context) {
-        OptimizerSetup setup = module.configureOptimizers(context);
+        OptimizerSetup setup = call("configureOptimizers", () -> module.configureOptimizers(context));
         if (setup == null) {
             throw new UserError("model.class_path " + module.getClass().getName() + ": configureOptimizers returned null");
         }
@@ -177,7 +194,7 @@ public final class Extensions {
 
     /** Crop scores and losses of an evaluation batch ({@link DetectorModule#evaluationStep}), checked. */
     public CropScores evaluationStep(EvaluationBatch batch) {
-        CropScores scores = module.evaluationStep(batch);
+        CropScores scores = call("evaluationStep", () -> module.evaluationStep(batch));
         if (scores == null || scores.scores().length != batch.crops()) {
             throw new UserError("model.class_path " + module.getClass().getName() + ": evaluationStep must return one score per crop ("
                     + batch.crops() + "), got " + (scores == null ? "null" : scores.scores().length));
@@ -187,7 +204,7 @@ public final class Extensions {
 
     /** A collector that fuses each image's crop scores with the module's {@link DetectorModule#fuseScores}. */
     public PredictionsCollector predictionsCollector() {
-        return new PredictionsCollector(module::fuseScores);
+        return new PredictionsCollector(scores -> call("fuseScores", () -> module.fuseScores(scores)));
     }
 
     /**

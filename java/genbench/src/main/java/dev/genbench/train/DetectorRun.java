@@ -73,17 +73,26 @@ public sealed interface DetectorRun extends AutoCloseable permits ProbeRun, Tune
                 return trained;
             }
             callbacks.onFitStart(fit);
-            while (true) {
-                ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
-                if (step.window() >= windows) {
-                    Log.info("all %d windows of experiment %s are done", windows, layout.id());
-                    break;
+            try {
+                while (true) {
+                    ExperimentLayout.TrainingStep step = layout.nextTrainingStep(requested);
+                    if (step.window() >= windows) {
+                        Log.info("all %d windows of experiment %s are done", windows, layout.id());
+                        break;
+                    }
+                    trainWindow.accept(step);
+                    trained.add(step.window());
+                    if (requested != null) {
+                        break;
+                    }
                 }
-                trainWindow.accept(step);
-                trained.add(step.window());
-                if (requested != null) {
-                    break;
+            } catch (RuntimeException e) {
+                try {
+                    callbacks.onException(e);
+                } catch (RuntimeException callbackFailed) {
+                    e.addSuppressed(callbackFailed); // the run's own error stays the one reported
                 }
+                throw e;
             }
             callbacks.onFitEnd(fit);
         }

@@ -110,6 +110,7 @@ class ExtensionPluginsTest {
                     }
                     @Override public void onWindowEnd(int window) { line("window_end " + window); }
                     @Override public void onFitEnd(FitInfo fit) { line("fit_end"); }
+                    @Override public void onException(Throwable error) { line("exception " + error.getMessage()); }
                 }
                 """);
         SOURCES.put("example.ext.ZeroLoss", """
@@ -189,6 +190,22 @@ class ExtensionPluginsTest {
                             @Override public int maxCrops() { return 2; }
                             @Override public String key() { return "resize+center 16"; }
                         };
+                    }
+                }
+                """);
+        SOURCES.put("example.ext.FailsInWindow1", """
+                package example.ext;
+
+                import dev.genbench.engine.Tensor;
+                import dev.genbench.extension.DetectorModule;
+                import dev.genbench.extension.TrainingBatch;
+
+                /** A training step that breaks in window 1. */
+                public class FailsInWindow1 implements DetectorModule {
+                    @Override
+                    public Tensor trainingStep(TrainingBatch batch) {
+                        if (batch.window() == 1) throw new IllegalStateException("broken in window 1");
+                        return DetectorModule.super.trainingStep(batch);
                     }
                 }
                 """);
@@ -509,6 +526,21 @@ class ExtensionPluginsTest {
             double auroc = Double.parseDouble(cells[1]);
             assertTrue(auroc >= 0 && auroc <= 1, rows.toString());
         }
+    }
+
+    @Test
+    void aFitThatFailsTellsTheCallbacksAndNotOfItsEnd() throws IOException {
+        Path events = dir.resolve("events.txt");
+        Run r = run("fit", "example.ext.FailsInWindow1", "[{class_path: example.ext.Recorder, init_args: {file: '" + events + "'}}]",
+                "--classpath", jar.toString());
+        assertEquals(2, r.code(), r.err());
+        String message = "model.class_path example.ext.FailsInWindow1 failed in trainingStep: java.lang.IllegalStateException:"
+                + " broken in window 1";
+        assertTrue(r.err().contains(message), r.err());
+        List<String> lines = Files.readAllLines(events);
+        assertEquals("window_end 0", lines.get(lines.size() - 3), lines.toString());
+        assertEquals(List.of("window_start 1", "exception " + message), lines.subList(lines.size() - 2, lines.size()));
+        assertTrue(Files.exists(dir.resolve("data/experiment_0/window_0/done")));
     }
 
     /** {@code slurm submit} passes --classpath on to its jobs, by absolute path, so they load the same classes. */
