@@ -6,6 +6,7 @@ import dev.genbench.image.ItemPipeline;
 import dev.genbench.image.SeededRng;
 import dev.genbench.image.TrainingAugmentations;
 import dev.genbench.image.TrainingPipeline;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -78,15 +79,45 @@ final class ModulePipelines {
         return new Evaluation(standard, module.evaluationCrops(EvaluationCrops.of(standard)), module.cacheKey());
     }
 
-    /** A step as the cache key sees it: its own {@code toString} when it has one (records do), else its class. */
-    private static String describe(List<ImageOp> steps) {
-        return steps.stream().map(op -> {
-            try {
-                boolean own = op.getClass().getMethod("toString").getDeclaringClass() != Object.class;
-                return own ? op.toString() : op.getClass().getName();
-            } catch (NoSuchMethodException e) {
-                return op.getClass().getName();
+    /**
+     * A step as the cache key sees it, the same in every run: a record by its components (arrays by their
+     * contents, not by the identity a record's own {@code toString} prints for them), another class by its own
+     * {@code toString} when it has one, else by its class name.
+     */
+    static String describe(ImageOp op) {
+        Class<?> c = op.getClass();
+        if (c.isRecord()) {
+            StringBuilder out = new StringBuilder(c.getName()).append('[');
+            var components = c.getRecordComponents();
+            for (int i = 0; i < components.length; i++) {
+                Object value;
+                try {
+                    var accessor = components[i].getAccessor();
+                    accessor.setAccessible(true);
+                    value = accessor.invoke(op);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    value = "?";
+                }
+                out.append(i == 0 ? "" : ", ").append(components[i].getName()).append('=').append(deepToString(value));
             }
-        }).collect(Collectors.joining(", ", "[", "]"));
+            return out.append(']').toString();
+        }
+        try {
+            return c.getMethod("toString").getDeclaringClass() != Object.class ? op.toString() : c.getName();
+        } catch (NoSuchMethodException e) {
+            return c.getName();
+        }
+    }
+
+    private static String deepToString(Object value) {
+        if (value == null || !value.getClass().isArray()) {
+            return String.valueOf(value);
+        }
+        String s = Arrays.deepToString(new Object[] {value});
+        return s.substring(1, s.length() - 1);
+    }
+
+    private static String describe(List<ImageOp> steps) {
+        return steps.stream().map(ModulePipelines::describe).collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -435,6 +435,9 @@ class ExtensionPluginsTest {
         assertTrue(printed().contains("window 0 training features: computing 24 of 24"), printed());
         assertTrue(printed().contains("validation features: all 16 feature rows cached"),
                 "training augmentations do not touch the evaluation views:\n" + printed());
+        log.reset();
+        ok("cache-features", "example.ext.GrayTraining", "[]", "--classpath", jar.toString());
+        assertFalse(printed().contains("computing"), "the same module's key is the same the next time:\n" + printed());
 
         log.reset();
         ok("fit", "example.ext.TwoViews", "[]", "--classpath", jar.toString());
