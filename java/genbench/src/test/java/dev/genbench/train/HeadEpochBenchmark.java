@@ -53,10 +53,11 @@ class HeadEpochBenchmark {
                             + "{model_name: bench_probe, optimizer: {class_path: torch.optim.SGD, init_args: {lr: 0.001, momentum: 0.9}}}}")),
                     false).config();
             try (var backend = CpuBackend.create(); LinearHead head = LinearHead.initialize(backend, width, 7)) {
-                var settings = new HeadTrainer.Settings(config.trainer(), 512, 1, config.model().optimizer(), 0.5, 7);
+                var settings = new HeadTrainer.Settings(config.trainer(), 512, 1, config.model().optimizer(), "OneCycleLR", 0.5, 7);
                 long t1 = System.nanoTime();
-                long steps = new HeadTrainer(backend, settings).train(0, head, cache, labels, 1, 0, null,
-                        new TrainingSteps.Checkpointing(new CheckpointStore(cache.folder().resolve("checkpoints")), 0, null, java.util.Map.of()),
+                long steps = new HeadTrainer(backend, settings, dev.genbench.extension.Extensions.standard()).train(0, head, cache, labels, 1, 0, null,
+                        new TrainingSteps.Checkpointing(new CheckpointStore(cache.folder().resolve("checkpoints")), 0, null, java.util.Map.of(),
+                                dev.genbench.extension.Extensions.standard().callbacks()),
                         java.util.Optional.empty());
                 double epochS = (System.nanoTime() - t1) / 1e9;
                 System.out.printf(Locale.ROOT, "head epoch: %d rows x %d fp16 features, batch 512: %d steps in %.2f s (%.0f rows/s); "
