@@ -96,6 +96,14 @@ def write_table():
     ])
 
 
+def write_result(name, result):
+    """Writes bench/results/NAME (one runner's result, indented JSON)."""
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", name), "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+
+
 def replace_readme_table(start_marker, end_marker, lines):
     """Rewrites the lines between two markers of bench/README.md (both runners keep a generated table there)."""
     readme = os.path.join(HERE, "README.md")
@@ -138,11 +146,7 @@ def main():
         "distinct_photos": photo_count, "ratio": round(g["median_images_per_s"] / p["median_images_per_s"], 2),
         "genbench": g, "peer": p, "genbench_runs": ours, "peer_runs": peer, "machine": info,
     }
-    name = f"{now.strftime('%Y-%m-%d')}-image-{args.stage}-t{args.threads}.json"
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", name), "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    write_result(f"{now.strftime('%Y-%m-%d')}-image-{args.stage}-t{args.threads}.json", result)
     write_table()
     print(json.dumps({"ratio": result["ratio"], "genbench": g, "peer": p}, indent=2))
 

@@ -217,11 +217,7 @@ def main():
     result["genbench_runs"] = ours
     result.update({name + "_runs": runs for name, runs in peers.items()})
     result["machine"] = info
-    name = f"{now.strftime('%Y-%m-%d')}-{args.stage}-{model}-t{args.threads}.json"
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", name), "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    run_image_bench.write_result(f"{now.strftime('%Y-%m-%d')}-{args.stage}-{model}-t{args.threads}.json", result)
     write_table()
     print(json.dumps({k: v for k, v in result.items() if not k.endswith("_runs") and k != "machine"}, indent=2))
 
