@@ -72,6 +72,8 @@ class BenchStagesTest {
         assertEquals(0, r.get("cached_epoch").get("backbone_images").asInt(), r.toString());
         assertTrue(r.get("cached_epoch").get("seconds").asDouble() > 0 && r.get("cached_epoch_speedup").asDouble() > 0, r.toString());
         assertTrue(r.get("first_epoch").get("head_epoch_seconds").asDouble() > 0, r.toString());
+        double cachedHead = r.get("cached_epoch").get("head_epoch_seconds").asDouble();
+        assertTrue(cachedHead > 0 && cachedHead <= r.get("cached_epoch").get("seconds").asDouble(), r.toString());
         assertTrue(r.get("peak_heap_mb").asDouble() > 0 && r.get("peak_rss_mb").asDouble() > 0, r.toString());
         assertEquals("fp16", r.get("cache_precision").asText());
         try (var left = Files.list(caches)) {
