@@ -193,6 +193,9 @@ def main():
             print(f"run {k + 1}/{args.runs} (load {loads[-1]:.1f}): genbench {speed(ours[-1], args.stage):.4g}, "
                   + ", ".join(f"{n} {speed(v[-1], args.stage):.4g}" for n, v in peers.items())
                   + (" (images/s)" if args.stage != "head" else " (epochs/s)"), flush=True)
+    for r in ours:  # the cache's fingerprint, not this machine's path
+        if "cache_folder" in r:
+            r["cache_folder"] = os.path.basename(r["cache_folder"])
     info["load_average_at_end"] = os.getloadavg()
     info["load_1min_before_each_round"] = loads
     now = datetime.datetime.now(datetime.timezone.utc)

@@ -14,14 +14,11 @@ import dev.genbench.models.FeatureExtractor;
 import dev.genbench.models.ModelCard;
 import dev.genbench.models.ModelCatalogue;
 import dev.genbench.models.OrtBackbone;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -96,7 +93,7 @@ public final class CacheBench {
         FolderSource photos = FolderSource.of(s.photos(), (long) s.warmupImages() + s.images());
         GenbenchConfig config = HeadBench.config(s.batchSize(), s.workers());
         var head = new HeadTrainer.Settings(config.trainer(), s.batchSize(), 1, config.model().optimizer(), 0.5, 7);
-        Path root = temporaryFolder(s.cacheRoot());
+        Path root = HeadBench.temporaryFolder(s.cacheRoot(), "genbench-cache-bench");
         try (CountingExtractor backbone = new CountingExtractor(OrtBackbone.open(model, s.backbone()));
                 var engine = dev.genbench.engine.cpu.CpuBackend.create()) {
             if (s.warmupImages() > 0) {
@@ -132,7 +129,7 @@ public final class CacheBench {
             return new Result(timing, (t2 - t1) / 1e9, (t3 - t2) / 1e9, headNanos / 1e9, backbone.images.get() - before, peakHeapMb(),
                     model.card().name(), backbone.featureWidth(), s.workers(), s.backbone());
         } finally {
-            deleteTree(root);
+            HeadBench.deleteTree(root);
         }
     }
 
@@ -201,23 +198,5 @@ public final class CacheBench {
 
     private static Stream<MemoryPoolMXBean> heapPools() {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP && p.isValid());
-    }
-
-    private static Path temporaryFolder(Path root) {
-        try {
-            Files.createDirectories(root);
-            return Files.createTempDirectory(root, "genbench-cache-bench");
-        } catch (IOException e) {
-            throw new UserError("cannot create a temporary feature cache under '" + root + "' (" + e.getMessage()
-                    + "); give a writable --cache-dir");
-        }
-    }
-
-    private static void deleteTree(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary folder is harmless
-        }
     }
 }

@@ -38,7 +38,8 @@ public final class HeadBench {
     private HeadBench() {}
 
     /**
-     * @param cacheRoot where the synthetic cache lives (reused when already filled)
+     * @param cacheRoot where the synthetic cache lives (reused when already filled), or null for a temporary
+     *     folder deleted at the end
      * @param warmupEpochs epochs run (each with a fresh head and schedule) before the timed one
      */
     public record Settings(long rows, int width, int batchSize, int warmupEpochs, Path cacheRoot) {
@@ -83,7 +84,9 @@ public final class HeadBench {
         for (int r = 0; r < labels.length; r++) {
             labels[r] = r & 1;
         }
-        try (FeatureCache cache = FeatureCache.open(s.cacheRoot(), spec)) {
+        Path root = s.cacheRoot() != null ? s.cacheRoot() : temporaryFolder(Path.of(System.getProperty("java.io.tmpdir")),
+                "genbench-head-bench");
+        try (FeatureCache cache = FeatureCache.open(root, spec)) {
             double fillSeconds = fill(cache, labels);
             GenbenchConfig config = config(s.batchSize(), 1);
             var settings = new HeadTrainer.Settings(config.trainer(), s.batchSize(), 1, config.model().optimizer(), 0.5, SEED);
@@ -97,23 +100,22 @@ public final class HeadBench {
                 return new Result(s.rows(), s.width(), s.batchSize(), steps, seconds, fillSeconds, cache.folder(),
                         dev.genbench.engine.cpu.Parallel.threads());
             }
+        } finally {
+            if (s.cacheRoot() == null) {
+                deleteTree(root);
+            }
         }
     }
 
     /** One epoch of a fresh head over every filled row of {@code cache}; returns the optimizer steps. */
     static long epoch(Backend backend, HeadTrainer.Settings settings, FeatureCache cache, int[] labels) {
-        Path checkpoints;
-        try {
-            checkpoints = Files.createTempDirectory("genbench-head-bench");
-        } catch (java.io.IOException e) {
-            throw new UserError("cannot create a temporary folder for the head benchmark (" + e.getMessage() + "); check TMPDIR");
-        }
+        Path checkpoints = temporaryFolder(Path.of(System.getProperty("java.io.tmpdir")), "genbench-head-checkpoints");
         try (LinearHead head = LinearHead.initialize(backend, cache.spec().width(), SEED)) {
             // Never due (no step count, no interval): the benchmark writes no checkpoint.
             var checkpointing = new TrainingSteps.Checkpointing(new CheckpointStore(checkpoints), 0, null, Map.of());
             return new HeadTrainer(backend, settings).train(0, head, cache, labels, 1, 0, null, checkpointing, Optional.empty());
         } finally {
-            checkpoints.toFile().delete();
+            deleteTree(checkpoints);
         }
     }
 
@@ -157,5 +159,24 @@ public final class HeadBench {
         }
         cache.flush();
         return (System.nanoTime() - t) / 1e9;
+    }
+
+    /** A new folder under {@code root} for one benchmark run; the caller deletes it ({@link #deleteTree}). */
+    static Path temporaryFolder(Path root, String prefix) {
+        try {
+            Files.createDirectories(root);
+            return Files.createTempDirectory(root, prefix);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot create a temporary folder under '" + root + "' (" + e.getMessage()
+                    + "); give a writable --cache-dir or set TMPDIR");
+        }
+    }
+
+    static void deleteTree(Path folder) {
+        try (var files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a leftover temporary folder is harmless
+        }
     }
 }

@@ -221,32 +221,23 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int head() throws java.io.IOException {
+    private int head() {
         engineThreads(threads);
-        Path root = cacheDir != null ? cacheDir : Files.createTempDirectory("genbench-head-bench");
-        try {
-            var result = dev.genbench.train.HeadBench.run(new dev.genbench.train.HeadBench.Settings(rows, width,
-                    batch != null ? batch : 512, warmup != null ? warmup : 1, root));
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                String body = result.toJson();
-                out.println(ImageBench.withMachine(body.substring(0, body.length() - 1)
-                        + String.format(Locale.ROOT, ", \"peak_rss_mb\": %.1f}", ImageBench.peakRssMb())));
-            } else {
-                out.printf(Locale.ROOT, "head: one epoch over %d cached %d-d fp16 features in %.2f s (%.0f rows/s, %d steps of %d)"
-                        + " on %d engine threads%s%n", result.rows(), result.width(), result.epochSeconds(), result.rowsPerSecond(),
-                        result.steps(), result.batchSize(), result.engineThreads(),
-                        result.fillSeconds() > 0 ? String.format(Locale.ROOT, "; cache filled in %.1f s", result.fillSeconds())
-                                : "; cache reused");
-            }
-            out.flush();
-        } finally {
-            if (cacheDir == null) {
-                try (var files = Files.walk(root)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+        var result = dev.genbench.train.HeadBench.run(new dev.genbench.train.HeadBench.Settings(rows, width,
+                batch != null ? batch : 512, warmup != null ? warmup : 1, cacheDir));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            String body = result.toJson();
+            out.println(ImageBench.withMachine(body.substring(0, body.length() - 1)
+                    + String.format(Locale.ROOT, ", \"peak_rss_mb\": %.1f}", ImageBench.peakRssMb())));
+        } else {
+            out.printf(Locale.ROOT, "head: one epoch over %d cached %d-d fp16 features in %.2f s (%.0f rows/s, %d steps of %d)"
+                    + " on %d engine threads%s%n", result.rows(), result.width(), result.epochSeconds(), result.rowsPerSecond(),
+                    result.steps(), result.batchSize(), result.engineThreads(),
+                    result.fillSeconds() > 0 ? String.format(Locale.ROOT, "; cache filled in %.1f s", result.fillSeconds())
+                            : "; cache reused");
         }
+        out.flush();
         return 0;
     }
 
