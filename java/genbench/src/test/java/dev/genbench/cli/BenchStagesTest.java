@@ -83,11 +83,20 @@ class BenchStagesTest {
 
     @Test
     void featuresIsTheCacheStageUnderItsOldName() throws IOException {
-        CliTest.Run r = CliTest.run("bench", "--stage", "features", "--model", TINY, "--photos", photos().toString(),
-                "--cache-dir", dir.resolve("caches").toString(), "--threads", "1", "--batch", "2", "--warmup", "0", "--images", "2",
-                "--json");
+        var warnings = new java.io.ByteArrayOutputStream();
+        var previous = dev.genbench.console.Log.redirect(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        CliTest.Run r;
+        try {
+            r = CliTest.run("bench", "--stage", "features", "--model", TINY, "--photos", photos().toString(),
+                    "--cache-dir", dir.resolve("caches").toString(), "--threads", "1", "--batch", "2", "--warmup", "0", "--images", "2",
+                    "--json");
+        } finally {
+            dev.genbench.console.Log.redirect(previous);
+        }
         JsonNode j = json(r);
         assertTrue(j.has("cached_epoch_speedup"), j.toString());
+        assertTrue(warnings.toString(java.nio.charset.StandardCharsets.UTF_8).contains("--stage features is now called --stage cache"),
+                warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -126,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
             return trainStep();
         }
         if (stage.equals(FEATURES)) {
-            System.err.println("genbench bench: --stage features is now called --stage cache (it also writes the feature cache);"
+            dev.genbench.console.Log.warn("--stage features is now called --stage cache (it also writes the feature cache);"
                     + " running cache");
             stage = CACHE;
         }
