@@ -185,7 +185,7 @@ public final class ProbeRun implements DetectorRun {
         // (EvaluationRecorder.loaderSettings): another seed caches other draws.
         Map<String, Object> key = new LinkedHashMap<>(datasetKey("train"));
         key.put("training_draw_seed", config.data().deterministicAugmentations() ? config.seedEverything().seed() : null);
-        return new ProbeFeatures.Job("window " + k + " training features", new SplitSamples(data.train(), window.training()),
+        return ProbeFeatures.Job.of("window " + k + " training features", new SplitSamples(data.train(), window.training()),
                 recorder.trainingPipeline(), seeds, key);
     }
 
@@ -195,7 +195,7 @@ public final class ProbeRun implements DetectorRun {
 
     /** Evaluation views: the mandatory preprocessing seeded by position (SPEC §5), so any window reuses them. */
     private ProbeFeatures.Job evaluationJob(EvaluationSet set, String task) {
-        return new ProbeFeatures.Job(task, new SplitSamples(data.validation(), set.positions()), recorder.evaluationPipeline(),
+        return ProbeFeatures.Job.of(task, new SplitSamples(data.validation(), set.positions()), recorder.evaluationPipeline(),
                 AugmentationSeeds.evaluation(config.data().augmentationsBaseSeed()), datasetKey("validation"));
     }
 
