@@ -67,7 +67,8 @@ final class ChannelsLastNorm {
     private static double[][] columnSums(long rows, int c, ChunkSums body) {
         int chunk = chunkRows(c);
         long chunks = (rows + chunk - 1) / chunk;
-        int shares = (int) Math.max(1, Math.min(Parallel.threads(), chunks));
+        // A few shares per thread, so a thread that starts late (woken from parking) does not leave the other idle.
+        int shares = (int) Math.max(1, Math.min(4L * Parallel.threads(), chunks));
         double[][] s1 = new double[shares][c];
         double[][] s2 = new double[shares][c];
         Parallel.range(shares, 1, (from, to) -> {
