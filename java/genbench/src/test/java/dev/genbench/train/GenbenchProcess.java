@@ -61,8 +61,24 @@ final class GenbenchProcess {
             // A crash in native code (ONNX Runtime, oneDNN, a mapped file): the JVM's report says where.
             out.append("the JVM crashed; its report, kept in ").append(crash).append(", begins:\n");
             Files.readAllLines(crash).stream().limit(60).forEach(l -> out.append(l).append('\n'));
+        } else if (p.exitValue() == 139) {
+            // SIGSEGV with no report: the JVM's handler had no stack left to run on, a native stack overflow.
+            out.append("the JVM died of SIGSEGV without a report: a stack overflow in native code (see detector.OnnxRuntime)\n");
         }
         return new Outcome(p.exitValue(), out.toString());
+    }
+
+    /**
+     * Whether this process ignores SIGINT, as the jobs that a shell without job control starts in the background
+     * ({@code cmd &}, {@code nohup}) do: its children inherit that, and their JVM then leaves Ctrl-C ignored.
+     */
+    static boolean sigintIgnored() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << (2 - 1))) != 0;
+            }
+        }
+        return false;
     }
 
     /** Sends a signal by name ({@code KILL}, {@code TERM}, {@code INT}) with kill(1); Process.destroy would close our pipes. */
