@@ -5,13 +5,10 @@ same number of workers and batch size, alternating runs so both see the same mac
 Usage (from the repository root; ./genbench builds the project on first use):
     /usr/bin/python3 bench/run_image_bench.py --photos DIR [--stage preprocess] [--threads 2] [--runs 5]
         [--batch 32] [--warmup 42] [--images 210]
-    /usr/bin/python3 bench/run_image_bench.py --photos DIR --stage features --model resnet50 [--threads 2] ...
 
-Writes bench/results/<UTC date>-image-<stage>-t<threads>.json (features: <date>-features-<model>-t<threads>.json;
-every run, medians, spread, ratio, machine) and regenerates the results table in bench/README.md from all
-result files. For --stage features, --model is a torchvision architecture: its random-init ONNX graph and card
-are exported to bench/models/ on first use (models/onnx/export_backbone.py --random-init), genbench runs that
-graph and the peer (peer_torch_features.py) builds the same architecture in PyTorch.
+Writes bench/results/<UTC date>-image-<stage>-t<threads>.json (every run, medians, spread, ratio, machine) and
+regenerates the results table in bench/README.md from the image result files (and the older end-to-end
+"features" files, which this runner wrote before run_probe_bench.py's cache stage replaced that stage).
 """
 import argparse
 import datetime
@@ -30,32 +27,16 @@ TABLE_END = "<!-- results-table:end -->"
 
 
 def java_command(args):
-    cmd = [os.path.join(ROOT, "genbench"), "bench", "--json", "--stage", args.stage] + common_args(args)
-    if args.stage == "features":
-        cmd += ["--model", exported_card(args.model)] + args.genbench_option
-    return cmd
+    return [os.path.join(ROOT, "genbench"), "bench", "--json", "--stage", args.stage] + common_args(args)
 
 
 def peer_command(args):
-    if args.stage == "features":
-        return [sys.executable, os.path.join(HERE, "peer_torch_features.py"), "--arch", args.model] + common_args(
-            args) + args.peer_option
     return [sys.executable, os.path.join(HERE, "peer_pil_torchvision.py"), "--stage", args.stage] + common_args(args)
 
 
 def common_args(args):
     return ["--photos", args.photos, "--threads", str(args.threads), "--batch",
             str(args.batch), "--warmup", str(args.warmup), "--images", str(args.images)]
-
-
-def exported_card(arch):
-    """bench/models/<arch>.yaml, exporting the random-init torchvision graph and its card first if missing."""
-    out = os.path.join(HERE, "models")
-    card = os.path.join(out, arch + ".yaml")
-    if not (os.path.exists(card) and os.path.exists(os.path.join(out, arch + ".onnx"))):
-        subprocess.run([sys.executable, os.path.join(ROOT, "models", "onnx", "export_backbone.py"), "--family",
-                        "torchvision", "--model", arch, "--random-init", "--out", out], check=True)
-    return card
 
 
 def run_json(cmd):
@@ -100,7 +81,7 @@ def write_table():
     for path in sorted(glob.glob(os.path.join(HERE, "results", "*.json"))):
         with open(path) as f:
             r = json.load(f)
-        if r["stage"] == "train-step":  # run_train_step_bench.py's table
+        if r["stage"] in ("train-step", "backbone", "cache", "head"):  # run_train_step_bench.py's and run_probe_bench.py's tables
             continue
         g, p = r["genbench"], r["peer"]
         rows.append(f"| {r['date']} | {r['stage']} | {r['threads']} | {r['runs']} | "
@@ -113,6 +94,14 @@ def write_table():
         "|---|---|---|---|---|---|---|---|---|",
         *rows,
     ])
+
+
+def write_result(name, result):
+    """Writes bench/results/NAME (one runner's result, indented JSON)."""
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", name), "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
 
 
 def replace_readme_table(start_marker, end_marker, lines):
@@ -128,12 +117,8 @@ def replace_readme_table(start_marker, end_marker, lines):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", required=True)
-    ap.add_argument("--stage", choices=["decode", "preprocess", "features"], default="preprocess")
-    ap.add_argument("--model", help="--stage features: torchvision architecture (resnet50, mobilenet_v2)")
-    ap.add_argument("--genbench-option", action="append", default=[],
-                    help="extra option for genbench bench (repeatable), e.g. --genbench-option=--spin-wait")
-    ap.add_argument("--peer-option", action="append", default=[],
-                    help="extra option for the peer (repeatable), e.g. --peer-option=--no-channels-last")
+    ap.add_argument("--stage", choices=["decode", "preprocess"], default="preprocess",
+                    help="image stages; the backbone, cache and head stages are run_probe_bench.py's")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--batch", type=int, default=32)
@@ -141,8 +126,6 @@ def main():
     ap.add_argument("--images", type=int, default=210)
     ap.add_argument("--table-only", action="store_true", help="only regenerate the README table")
     args = ap.parse_args()
-    if args.stage == "features" and not args.model:
-        ap.error("--stage features needs --model")
     if args.table_only:
         write_table()
         return
@@ -157,22 +140,13 @@ def main():
     info["load_average_at_end"] = os.getloadavg()
     now = datetime.datetime.now(datetime.timezone.utc)
     photo_count = len([f for f in os.listdir(args.photos) if f.lower().endswith((".jpg", ".jpeg", ".png", ".webp"))])
-    stage = f"features {args.model}" if args.stage == "features" else args.stage
     result = {
-        "date": now.strftime("%Y-%m-%d %H:%M"), "stage": stage, "threads": args.threads, "runs": args.runs,
+        "date": now.strftime("%Y-%m-%d %H:%M"), "stage": args.stage, "threads": args.threads, "runs": args.runs,
         "batch": args.batch, "warmup_images": args.warmup, "timed_images": args.images,
         "distinct_photos": photo_count, "ratio": round(g["median_images_per_s"] / p["median_images_per_s"], 2),
         "genbench": g, "peer": p, "genbench_runs": ours, "peer_runs": peer, "machine": info,
     }
-    if args.stage == "features":
-        result["genbench_options"], result["peer_options"] = args.genbench_option, args.peer_option
-        name = f"{now.strftime('%Y-%m-%d')}-features-{args.model}-t{args.threads}.json"
-    else:
-        name = f"{now.strftime('%Y-%m-%d')}-image-{args.stage}-t{args.threads}.json"
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", name), "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    write_result(f"{now.strftime('%Y-%m-%d')}-image-{args.stage}-t{args.threads}.json", result)
     write_table()
     print(json.dumps({"ratio": result["ratio"], "genbench": g, "peer": p}, indent=2))
 

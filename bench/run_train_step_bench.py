@@ -130,11 +130,7 @@ def main():
         "genbench": g, "peer_best": b, "peer_default": d,
         "genbench_runs": ours, "peer_best_runs": best, "peer_default_runs": default, "machine": info,
     }
-    name = f"{now.strftime('%Y-%m-%d')}-train-step-{args.model}-b{args.batch}-t{args.threads}.json"
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", name), "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    run_image_bench.write_result(f"{now.strftime('%Y-%m-%d')}-train-step-{args.model}-b{args.batch}-t{args.threads}.json", result)
     write_table()
     print(json.dumps({k: result[k] for k in ("ratio_best", "ratio_default", "genbench", "peer_best", "peer_default")}, indent=2))
 

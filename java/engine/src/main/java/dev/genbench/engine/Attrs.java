@@ -27,6 +27,9 @@ public sealed interface Attrs {
     /** Reshape or expand target. */
     record ToShape(Shape shape) implements Attrs {}
 
+    /** The memory layout a {@link Op#LAYOUT} conversion writes. */
+    record ToLayout(Layout layout) implements Attrs {}
+
     /** Transpose permutation: output dim i is input dim perm[i]. */
     record Transpose(int[] perm) implements Attrs {
         public Transpose {
@@ -78,8 +81,21 @@ public sealed interface Attrs {
     /** Pooling's backward; {@code inputShape} is the shape of the result. */
     record PoolGrad(Pool pool, Shape inputShape) implements Attrs {}
 
-    /** Batch normalisation; {@code training} selects batch statistics and running-stat updates. */
-    record BatchNorm(double epsilon, double momentum, boolean training) implements Attrs {}
+    /**
+     * Batch normalisation; {@code training} selects batch statistics and running-stat updates. The
+     * output is clipped to [{@code clipMin}, {@code clipMax}]: a ReLU or ReLU6 fused into the same
+     * pass ({@link Ops#batchNormActivation}); infinite bounds (the three-argument form) clip nothing.
+     */
+    record BatchNorm(double epsilon, double momentum, boolean training, double clipMin, double clipMax) implements Attrs {
+        public BatchNorm(double epsilon, double momentum, boolean training) {
+            this(epsilon, momentum, training, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        }
+
+        /** Whether an activation is fused (some bound is finite). */
+        public boolean clips() {
+            return clipMin != Double.NEGATIVE_INFINITY || clipMax != Double.POSITIVE_INFINITY;
+        }
+    }
 
     /** Layer normalisation over dims {@code axis..rank-1}. */
     record LayerNorm(int axis, double epsilon) implements Attrs {}

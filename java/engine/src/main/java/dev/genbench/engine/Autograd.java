@@ -117,6 +117,9 @@ public final class Autograd {
                     if (g == null || !input.requiresGrad()) {
                         continue;
                     }
+                    // A gradient always has its tensor's layout (a rule may produce another, e.g. a
+                    // convolution's data gradient follows the output's layout).
+                    g = Ops.toLayout(g, input.layout());
                     if (input.isLeaf()) {
                         input.accumulateGrad(g);
                     } else {

@@ -21,6 +21,41 @@ public interface Backend extends AutoCloseable {
     /** Short name for messages, e.g. {@code "cpu"}. */
     String name();
 
+    /**
+     * Whether convolutions should write {@link Layout#CHANNELS_LAST} activations on this backend (its
+     * fastest kernels read and write them); {@link Ops} then keeps activations channels-last between
+     * the ops that accept it and converts where an op needs row-major. Default: no.
+     */
+    default boolean prefersChannelsLast() {
+        return false;
+    }
+
+    /**
+     * Whether every kernel this backend runs for {@code op} on {@code dtype} writes every element of
+     * its outputs, so that {@link Ops} may give it unzeroed memory ({@link #allocateUninitialised}).
+     * Default: no (outputs are zeroed).
+     */
+    default boolean overwritesOutputs(Op op, DType dtype) {
+        return false;
+    }
+
+    /**
+     * A buffer whose contents are unspecified: for outputs a kernel overwrites completely, which
+     * saves a pass over memory per op. Default: {@link #allocate} (zeroed).
+     */
+    default DeviceBuffer allocateUninitialised(DType dtype, long elements) {
+        return allocate(dtype, elements);
+    }
+
+    /**
+     * Whether this backend's batch norm kernel for an input of {@code dtype} in {@code layout} also
+     * clips its output ({@link Attrs.BatchNorm#clips}), so {@link Ops#batchNormActivation} can fuse the
+     * activation. Default: no (the activation runs as its own op).
+     */
+    default boolean fusesBatchNormActivation(DType dtype, Layout layout) {
+        return false;
+    }
+
     /** A buffer for {@code elements} values of {@code dtype}, filled with zeros. */
     DeviceBuffer allocate(DType dtype, long elements);
 

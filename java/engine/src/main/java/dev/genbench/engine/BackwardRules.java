@@ -102,6 +102,7 @@ final class BackwardRules {
             return grads(Ops.apply1(Op.REDUCE_MAX_GRAD, n.attrs, x.shape(), x.dtype(), x, n.out(0), g[0]));
         });
 
+        rule(Op.LAYOUT, (n, g) -> grads(Ops.toLayout(g[0], n.in(0).layout())));
         rule(Op.RESHAPE, (n, g) -> grads(Ops.reshape(g[0], n.in(0).shape())));
         rule(Op.TRANSPOSE, (n, g) -> {
             int[] perm = ((Attrs.Transpose) n.attrs).perm();
@@ -170,7 +171,13 @@ final class BackwardRules {
         rule(Op.BATCH_NORM, (n, g) -> {
             Tensor x = n.in(0);
             Tensor c = n.in(1);
-            Tensor[] r = Ops.apply(Op.BATCH_NORM_GRAD, n.attrs, new Tensor[] {x, g[0], c, n.out(1), n.out(2)},
+            Attrs.BatchNorm a = (Attrs.BatchNorm) n.attrs;
+            // A fused clip passes the gradient where the output lies strictly inside its bounds, which
+            // is where its input did: the clipped output alone decides (torch's hardtanh/ReLU rule).
+            Tensor gy = a.clips()
+                    ? Ops.apply1(Op.ACT_GRAD, new Attrs.ActGrad(Op.CLIP, a.clipMin(), a.clipMax()), x.shape(), x.dtype(), n.out(0), g[0])
+                    : g[0];
+            Tensor[] r = Ops.apply(Op.BATCH_NORM_GRAD, n.attrs, new Tensor[] {x, gy, c, n.out(1), n.out(2)},
                     new Shape[] {x.shape(), c.shape(), c.shape()}, new DType[] {x.dtype(), x.dtype(), x.dtype()}, 0);
             return grads(r[0], r[1], r[2], null, null);
         });

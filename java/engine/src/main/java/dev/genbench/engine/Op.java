@@ -17,6 +17,8 @@ public enum Op {
     REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX,
     // movement
     RESHAPE, TRANSPOSE, CONCAT, SLICE, GATHER, EXPAND,
+    // memory layout conversion (same values, another order in memory; see Layout)
+    LAYOUT,
     // linear algebra and convolution
     MATMUL, CONV2D,
     // pooling

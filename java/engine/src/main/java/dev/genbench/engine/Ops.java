@@ -21,12 +21,15 @@ public final class Ops {
     /** Runs {@code op} and returns its outputs; {@code differentiable} marks outputs that carry gradients. */
     static Tensor[] apply(Op op, Attrs attrs, Tensor[] inputs, Shape[] outShapes, DType[] outTypes, int differentiable) {
         Backend backend = inputs[0].backend();
-        boolean record = false;
         for (Tensor t : inputs) {
             if (t.backend() != backend) {
                 throw new IllegalArgumentException(op + ": operand '" + t.name() + "' is on backend " + t.backend().name()
                         + " but '" + inputs[0].name() + "' is on " + backend.name() + "; copy it explicitly");
             }
+        }
+        inputs = LayoutRules.adapt(op, attrs, inputs);
+        boolean record = false;
+        for (Tensor t : inputs) {
             record |= t.requiresGrad();
         }
         record &= GradMode.enabled();
@@ -37,7 +40,9 @@ public final class Ops {
         }
         List<TensorView> outs = new ArrayList<>(outputs.length);
         for (int i = 0; i < outputs.length; i++) {
-            outputs[i] = Tensor.zeros(backend, outTypes[i], outShapes[i], Tensor.autoName(op));
+            Layout layout = LayoutRules.output(op, attrs, inputs, i, outShapes[i], outTypes[i]);
+            outputs[i] = Tensor.output(backend, outTypes[i], outShapes[i], layout, Tensor.autoName(op),
+                    !backend.overwritesOutputs(op, inputs[0].dtype()));
             outs.add(outputs[i].view());
         }
         backend.run(new Launch(op, attrs, ins, outs));
@@ -61,7 +66,25 @@ public final class Ops {
             throw new IllegalArgumentException("addInto: '" + src.name() + "' " + src.dtype() + src.shape()
                     + " does not match '" + dst.name() + "' " + dst.dtype() + dst.shape());
         }
-        dst.backend().run(new Launch(Op.ADD, Attrs.NONE, List.of(dst.view(), src.view()), List.of(dst.view())));
+        try (TensorScope _ = TensorScope.open(); GradMode _ = GradMode.off()) {
+            Tensor s = toLayout(src, dst.layout());
+            dst.backend().run(new Launch(Op.ADD, Attrs.NONE, List.of(dst.view(), s.view()), List.of(dst.view())));
+            if (s != src) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * {@code x} with its elements stored in {@code layout} (itself when already so, or when
+     * channels-last is asked of a tensor that is not rank 4). Recorded like any op, so the gradient
+     * is converted back.
+     */
+    public static Tensor toLayout(Tensor x, Layout layout) {
+        if (x.layout() == layout || (layout == Layout.CHANNELS_LAST && x.shape().rank() != 4)) {
+            return x;
+        }
+        return apply1(Op.LAYOUT, new Attrs.ToLayout(layout), x.shape(), x.dtype(), x);
     }
 
     /** dst *= factor in place; never recorded. For gradient clipping. */
@@ -508,6 +531,21 @@ public final class Ops {
      * running statistics (updated in place) follow them with {@code momentum} (torch convention:
      * weight of the new value); in eval mode the running statistics normalise.
      */
+    /**
+     * clip(batchNorm(x), min, max): a ReLU ({@code 0, +inf}) or ReLU6 ({@code 0, 6}) after a batch norm,
+     * fused into the batch norm's pass where the backend can ({@link Backend#fusesBatchNormActivation}):
+     * one pass over memory less each way, and the un-activated output is never stored. Otherwise the
+     * two ops run as they would apart.
+     */
+    public static Tensor batchNormActivation(Tensor x, Tensor scale, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                             Attrs.BatchNorm a, double min, double max) {
+        if (x.backend().fusesBatchNormActivation(x.dtype(), x.layout())) {
+            return batchNorm(x, scale, bias, runningMean, runningVar, new Attrs.BatchNorm(a.epsilon(), a.momentum(), a.training(), min, max));
+        }
+        Tensor y = batchNorm(x, scale, bias, runningMean, runningVar, a);
+        return min == 0 && max == Double.POSITIVE_INFINITY ? relu(y) : clip(y, min, max);
+    }
+
     public static Tensor batchNorm(Tensor x, Tensor scale, Tensor bias, Tensor runningMean, Tensor runningVar, Attrs.BatchNorm a) {
         floatType(Op.BATCH_NORM, x);
         Shape c = Shape.of(x.shape().dim(1));

@@ -27,17 +27,40 @@ public final class Tensor implements AutoCloseable {
     private final Backend backend;
     private final DType dtype;
     private final Shape shape;
+    private final Layout layout;
     private DeviceBuffer buffer;
     private boolean requiresGrad;
     private Tensor grad;
     Node creator;
 
-    private Tensor(Backend backend, DType dtype, Shape shape, String name) {
+    private Tensor(Backend backend, DType dtype, Shape shape, Layout layout, String name) {
+        this(backend, dtype, shape, layout, name, true);
+    }
+
+    private Tensor(Backend backend, DType dtype, Shape shape, Layout layout, String name, boolean zeroed) {
+        if (layout == Layout.CHANNELS_LAST && shape.rank() != 4) {
+            throw new IllegalArgumentException("channels-last needs a rank-4 shape, not " + shape);
+        }
         this.backend = backend;
         this.dtype = dtype;
         this.shape = shape;
+        this.layout = layout;
         this.name = name != null ? name : "tensor#" + IDS.incrementAndGet();
-        this.buffer = backend.allocate(dtype, shape.elementCount());
+        this.buffer = zeroed ? backend.allocate(dtype, shape.elementCount()) : backend.allocateUninitialised(dtype, shape.elementCount());
+    }
+
+    private Tensor(Backend backend, DType dtype, Shape shape, String name) {
+        this(backend, dtype, shape, Layout.ROW_MAJOR, name);
+    }
+
+    /**
+     * An op's output in {@code layout}, owned by the current scope if one is open: zero-filled, or
+     * left as the pool had it when the kernel will overwrite every element.
+     */
+    static Tensor output(Backend backend, DType dtype, Shape shape, Layout layout, String name, boolean zeroed) {
+        Tensor t = new Tensor(backend, dtype, shape, layout, name, zeroed);
+        TensorScope.register(t);
+        return t;
     }
 
     /** A zero-filled tensor, owned by the current scope if one is open, else by the caller. */
@@ -104,6 +127,11 @@ public final class Tensor implements AutoCloseable {
         return shape.elementCount();
     }
 
+    /** How the elements lie in memory; values read and written through this class are always in logical order. */
+    public Layout layout() {
+        return layout;
+    }
+
     public boolean isClosed() {
         return buffer == null;
     }
@@ -117,7 +145,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public TensorView view() {
-        return new TensorView(buffer(), dtype, shape);
+        return new TensorView(buffer(), dtype, shape, layout);
     }
 
     public boolean requiresGrad() {
@@ -153,7 +181,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("gradient of '" + name + "' has shape " + g.shape + ", expected " + shape);
         }
         if (grad == null) {
-            grad = unscoped(backend, dtype, shape, name + ".grad");
+            grad = new Tensor(backend, dtype, shape, layout, name + ".grad");
         }
         Ops.addInto(grad, g);
     }
@@ -164,7 +192,7 @@ public final class Tensor implements AutoCloseable {
      */
     public void restoreGrad(float[] values) {
         zeroGrad();
-        grad = unscoped(backend, dtype, shape, name + ".grad");
+        grad = new Tensor(backend, dtype, shape, layout, name + ".grad");
         grad.copyFrom(values);
     }
 
@@ -197,7 +225,7 @@ public final class Tensor implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate((long) values.length * dtype.byteSize(), 8);
             for (int i = 0; i < values.length; i++) {
-                put(host, i, values[i]);
+                put(host, memoryIndex(i), values[i]);
             }
             backend.copyIn(buffer(), host);
         }
@@ -208,7 +236,7 @@ public final class Tensor implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate((long) values.length * dtype.byteSize(), 8);
             for (int i = 0; i < values.length; i++) {
-                put(host, i, values[i]);
+                put(host, memoryIndex(i), values[i]);
             }
             backend.copyIn(buffer(), host);
         }
@@ -226,7 +254,7 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    /** Copies raw bytes of this tensor's dtype (native order) in. */
+    /** Copies raw bytes of this tensor's dtype (native order, in its {@link #layout()}) in. */
     public void copyFrom(MemorySegment host) {
         backend.copyIn(buffer(), host);
     }
@@ -238,7 +266,7 @@ public final class Tensor implements AutoCloseable {
             MemorySegment host = a.allocate(Math.max(1, buffer().byteSize()), 8);
             backend.copyOut(buffer(), host);
             for (int i = 0; i < n; i++) {
-                out[i] = get(host, i);
+                out[i] = get(host, memoryIndex(i));
             }
         }
         return out;
@@ -273,6 +301,11 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("tensor '" + name + "' " + shape + " has " + elementCount() + " elements, item() needs 1");
         }
         return toDoubles()[0];
+    }
+
+    /** Where the element with logical (row-major) index {@code i} lies in this tensor's memory. */
+    private long memoryIndex(long i) {
+        return layout == Layout.CHANNELS_LAST ? Layout.channelsLastOffset(shape, i) : i;
     }
 
     private void checkCount(int n) {
@@ -318,6 +351,7 @@ public final class Tensor implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Tensor[" + name + " " + dtype + " " + shape + (buffer == null ? " closed" : "") + "]";
+        return "Tensor[" + name + " " + dtype + " " + shape + (layout == Layout.CHANNELS_LAST ? " channels-last" : "")
+                + (buffer == null ? " closed" : "") + "]";
     }
 }

@@ -84,6 +84,8 @@ class OpGradientTest {
                 in -> Ops.slice(in.get(0), new long[] {1, -1}, new long[] {4, 0}, new int[] {0, 1}, new long[] {2, -2})));
         cs.add(new Case(Op.GATHER, "gather with a repeated index", rnd -> List.of(r(rnd, -1, 1, 3, 4)),
                 in -> Ops.gather(in.get(0), Tensor.ofLongs(cpu, Shape.of(2, 2), 3, -1, 0, 3), 1)));
+        cs.add(new Case(Op.LAYOUT, "to channels-last and back, through layout-blind and row-major-only ops", rnd -> List.of(r(rnd, -1, 1, 2, 3, 2, 4)),
+                in -> Ops.sum(Ops.mul(Ops.relu(Ops.toLayout(in.get(0), Layout.CHANNELS_LAST)), in.get(0)), false, 1)));
         cs.add(new Case(Op.EXPAND, "expand", rnd -> List.of(r(rnd, -1, 1, 3, 1)), in -> Ops.expand(in.get(0), Shape.of(2, 3, 4))));
         cs.add(new Case(Op.MATMUL, "batched matmul with a broadcast operand", rnd -> List.of(r(rnd, -1, 1, 2, 3, 4), r(rnd, -1, 1, 4, 5)),
                 in -> Ops.matmul(in.get(0), in.get(1))));
@@ -102,6 +104,8 @@ class OpGradientTest {
                 in -> Ops.batchNorm(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), new Attrs.BatchNorm(1e-5, 0.1, true))));
         cs.add(new Case(Op.BATCH_NORM, "batch norm, eval mode", rnd -> List.of(r(rnd, -1, 2, 3, 2, 3, 3), r(rnd, 0.5, 1.5, 2), r(rnd, -1, 1, 2), c(rnd, -0.5, 0.5, 2), c(rnd, 0.5, 2, 2)),
                 in -> Ops.batchNorm(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), new Attrs.BatchNorm(1e-5, 0.1, false))));
+        cs.add(new Case(Op.BATCH_NORM, "batch norm with a fused ReLU6, training mode", rnd -> List.of(r(rnd, -3, 9, 3, 2, 3, 3), r(rnd, 2, 4, 2), r(rnd, 1, 3, 2), c(rnd, 0, 0, 2), c(rnd, 1, 1, 2)),
+                in -> Ops.batchNormActivation(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), new Attrs.BatchNorm(1e-5, 0.1, true), 0, 6)));
         cs.add(new Case(Op.LAYER_NORM, "layer norm over the last axis", rnd -> List.of(r(rnd, -1, 2, 2, 3, 5), r(rnd, 0.5, 1.5, 5), r(rnd, -1, 1, 5)),
                 in -> Ops.layerNorm(in.get(0), in.get(1), in.get(2), -1, 1e-5)));
         cs.add(new Case(Op.SOFTMAX, "softmax over axis 1", rnd -> List.of(r(rnd, -2, 2, 2, 4, 3)), in -> Ops.softmax(in.get(0), 1)));

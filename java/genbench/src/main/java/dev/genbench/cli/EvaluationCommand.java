@@ -33,7 +33,7 @@ public abstract class EvaluationCommand extends RunCommand {
         Log.info("windows to evaluate: %s", windows.isEmpty() ? "[0] (explicit checkpoint)" : windows);
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
         try (DetectorRun run = DetectorRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(config),
-                seeded.config().seedEverything().seed())) {
+                seeded.config().seedEverything().seed(), plugins())) {
             run.evaluateWindows(spec.name(), windows, explicit);
             if (!spec.name().equals("predict") && window == null) {
                 Log.info("%n%s", run.summary(spec.name()));

@@ -5,6 +5,7 @@ import dev.genbench.config.LoadedConfig;
 import dev.genbench.config.TrainerConfig;
 import dev.genbench.models.OrtBackbone;
 import dev.genbench.console.Log;
+import dev.genbench.extension.Plugins;
 import dev.genbench.train.ExperimentLayout;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -27,6 +28,11 @@ public abstract class RunCommand implements Callable<Integer> {
 
     @Mixin
     protected ConfigOptions configOptions;
+
+    @CommandLine.Option(names = "--classpath", paramLabel = "PATHS",
+            description = {"Jars and class folders (separated by '${sys:path.separator}') holding the classes that model.class_path"
+                + " and trainer.callbacks name, searched before GENBENCH_PLUGINS and plugins/."})
+    protected String classpath;
 
     @CommandLine.Spec
     protected CommandLine.Model.CommandSpec spec;
@@ -62,6 +68,11 @@ public abstract class RunCommand implements Callable<Integer> {
     /** Whether the command works inside one experiment's folders (the id is then worth telling the user). */
     protected boolean runsAnExperiment() {
         return true;
+    }
+
+    /** Where the user classes the configuration names are loaded from: {@code --classpath}, then the environment. */
+    protected Plugins plugins() {
+        return Plugins.resolve(classpath);
     }
 
     /** Runs the stage on a complete configuration; returns the exit code. */

@@ -8,7 +8,7 @@ import java.util.Map;
 public sealed interface CallbackConfig extends Component
         permits CallbackConfig.PredictionsDump, CallbackConfig.MetricsManager, CallbackConfig.SlidingWindowMetrics,
                 CallbackConfig.LearningRateMonitor, CallbackConfig.IgnoredDisplay, CallbackConfig.IgnoredCheckpoint,
-                CallbackConfig.Unsupported {
+                CallbackConfig.Unsupported, CallbackConfig.Plugin {
 
     /**
      * Writes {@code predictions_<stage>_*.npz} at the end of validate and test. {@code gt_keys} and
@@ -59,6 +59,13 @@ public sealed interface CallbackConfig extends Component
             "lightning.pytorch.callbacks.LearningRateFinder"},
             unsupported = "it is ignored and training runs as if it were not configured")
     record Unsupported(String classPath, Map<String, Object> initArgs) implements CallbackConfig {}
+
+    /**
+     * A user's callback: any other Java class name, loaded from the plug-in path and constructed with its
+     * {@code init_args} when the run starts (dev.genbench.extension.Callback, README "Extending the detector").
+     */
+    @ClassPaths(value = {}, plugins = true)
+    record Plugin(String classPath, Map<String, Object> initArgs) implements CallbackConfig {}
 
     /** The sliding-window metric mechanisms of the original (SPEC §8.2). */
     enum ComputeMechanism { IMMEDIATE_FUTURE, GROWING, GROWING_WHOLE, PAST }

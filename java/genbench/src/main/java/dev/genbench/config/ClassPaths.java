@@ -20,7 +20,7 @@ public @interface ClassPaths {
 
     /**
      * Whether any other Java class name is accepted too, bound to this record: a user's plug-in class,
-     * resolved where the component is used (see models.Plugins).
+     * resolved where the component is used (see extension.Plugins).
      */
     boolean plugins() default false;
 }

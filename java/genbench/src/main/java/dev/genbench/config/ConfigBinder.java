@@ -262,9 +262,13 @@ public final class ConfigBinder {
                     chosen = c;
                 }
             }
-            if (chosen == null && choices.size() == 1 && choices.getFirst().getAnnotation(ClassPaths.class).plugins()
-                    && JAVA_CLASS_NAME.matcher(classPath).matches()) {
-                chosen = choices.getFirst(); // a plug-in class, loaded and checked where the component is used
+            if (chosen == null && JAVA_CLASS_NAME.matcher(classPath).matches()) {
+                // A plug-in class, loaded and checked where the component is used. Among several built-in choices, a
+                // name one typo away from one of them is taken for that typo, not for a plug-in.
+                List<Class<?>> pluggable = choices.stream().filter(c -> c.getAnnotation(ClassPaths.class).plugins()).toList();
+                if (pluggable.size() == 1 && (choices.size() == 1 || Suggest.nearest(classPath, allClassPaths(choices)).isEmpty())) {
+                    chosen = pluggable.getFirst();
+                }
             }
             if (chosen == null) {
                 String hint = Suggest.nearest(classPath, allClassPaths(choices)).map(n -> "; did you mean '" + n + "'?")

@@ -38,6 +38,16 @@ public record ModelConfig(
         }
     }
 
+    /** The class paths of the built-in model (the original's and our short names); any other names a user's plug-in. */
+    public static java.util.List<String> builtInClassPaths() {
+        return java.util.List.of(ModelConfig.class.getAnnotation(ClassPaths.class).value());
+    }
+
+    /** Whether {@code class_path} names the built-in model rather than a user's plug-in module. */
+    public boolean builtInClass() {
+        return builtInClassPaths().contains(classPath);
+    }
+
     /**
      * Whether the model is the original's {@code SoftTrainAugmentationsModel}: the same detector, whose
      * deterministic training augmentations are the evaluation distortions (SPEC §6.3) instead of the

@@ -107,8 +107,17 @@ public final class PredictionsEvaluator {
 
     /** Scores the files of windows 0, 1, ... of one experiment (see {@link #findWindowFiles}). */
     public static ExperimentEvaluation evaluateExperiment(Path experimentDir, EvaluationOptions options) {
+        return evaluateExperiment(experimentDir, options, null);
+    }
+
+    /**
+     * As {@link #evaluateExperiment(Path, EvaluationOptions)}, fusing each image's crop scores with
+     * {@code fusion} (a detection module's) instead of the mean; null is the mean.
+     */
+    public static ExperimentEvaluation evaluateExperiment(Path experimentDir, EvaluationOptions options,
+            java.util.function.ToDoubleFunction<float[]> fusion) {
         List<Path> files = findWindowFiles(experimentDir, options.stage().key());
-        return evaluate(experimentDir.getFileName().toString(), files, options);
+        return evaluate(experimentDir.getFileName().toString(), files, options, fusion);
     }
 
     /**
@@ -117,12 +126,17 @@ public final class PredictionsEvaluator {
      * @throws UserError naming the file at fault
      */
     public static ExperimentEvaluation evaluate(String name, List<Path> files, EvaluationOptions options) {
+        return evaluate(name, files, options, null);
+    }
+
+    private static ExperimentEvaluation evaluate(String name, List<Path> files, EvaluationOptions options,
+            java.util.function.ToDoubleFunction<float[]> fusion) {
         if (files.isEmpty()) {
             throw new UserError("No predictions files to evaluate; pass one per window, window 0 first.");
         }
         var windows = new ArrayList<WindowEvaluation>();
         for (int k = 0; k < files.size(); k++) {
-            windows.add(evaluateWindow(k, files.get(k), options));
+            windows.add(evaluateWindow(k, files.get(k), options, fusion));
         }
         int windowCount = windows.getFirst().order().count();
         if (files.size() > windowCount) {
@@ -138,6 +152,11 @@ public final class PredictionsEvaluator {
 
     /** Scores one window's file for the model of window {@code window}. */
     public static WindowEvaluation evaluateWindow(int window, Path file, EvaluationOptions options) {
+        return evaluateWindow(window, file, options, null);
+    }
+
+    private static WindowEvaluation evaluateWindow(int window, Path file, EvaluationOptions options,
+            java.util.function.ToDoubleFunction<float[]> fusion) {
         Map<String, NpyArray> arrays = Npz.read(file);
         var keys = new PredictionsFile.KeyReader(file, arrays);
         if (arrays.containsKey("crop_multiclass_predictions")) {
@@ -161,7 +180,7 @@ public final class PredictionsEvaluator {
         }
         CropFusion.Fused fused;
         try {
-            fused = CropFusion.fuse(cropScores, cropGenerators, cropIdentifiers);
+            fused = CropFusion.fuse(cropScores, cropGenerators, cropIdentifiers, fusion);
         } catch (IllegalArgumentException e) {
             throw new UserError("Predictions file " + file + ": " + e.getMessage() + ".", e);
         }

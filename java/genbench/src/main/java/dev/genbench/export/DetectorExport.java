@@ -60,6 +60,12 @@ public final class DetectorExport {
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
         ModelCard card = model.card();
         boolean tuned = model.variant() == ModelCatalogue.Variant.TUNE;
+        if (!config.model().builtInClass()) {
+            // The file holds graphs only: a plug-in module's Java hooks cannot travel in it.
+            dev.genbench.console.Log.warn("model.class_path %s is a plug-in module; the exported detector is the card's backbone, the"
+                    + " trained head and a sigmoid, with the built-in views and mean fusion: the module's feature extractor, evaluation"
+                    + " step, score fusion and views are not part of it", config.model().classPath());
+        }
 
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("model_name", config.model().modelName());

@@ -264,7 +264,8 @@ public final class ImageBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private static double peakRssMb() {
+    /** The process's peak resident memory (VmHWM) in MB, or -1 where /proc is missing. */
+    public static double peakRssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -285,10 +286,14 @@ public final class ImageBench {
 
     /** The result as one JSON object with the machine summary, as {@code genbench bench} prints it. */
     public static String json(Result r) {
+        return withMachine(r.toJson());
+    }
+
+    /** A JSON object with the {@link #machineSummary()} added as its last field, {@code "machine"}. */
+    public static String withMachine(String json) {
         StringBuilder machine = new StringBuilder();
         machineSummary().forEach((k, v) -> machine.append(machine.isEmpty() ? "" : ", ")
                 .append('"').append(k).append("\": \"").append(v.replace("\"", "'")).append('"'));
-        String json = r.toJson();
         return json.substring(0, json.length() - 1) + ", \"machine\": {" + machine + "}}";
     }
 }

@@ -25,15 +25,28 @@ public record TrainingPipeline(OptionalInt maximumProcessingSize, TrainingAugmen
 
     /** The deterministic part: mandatory training preprocessing followed by the augmentations' first callable. */
     public OpChain deterministicPart() {
+        return deterministicPart(augmentations.deterministicSteps());
+    }
+
+    private OpChain deterministicPart(List<ImageOp> modelSteps) {
         List<ImageOp> steps = new ArrayList<>(MandatoryPreprocessing.training(maximumProcessingSize).steps());
-        steps.addAll(augmentations.deterministicSteps());
+        steps.addAll(modelSteps);
         return new OpChain(steps);
     }
 
     @Override
     public List<Mat> run(Mat decoded, SeededRng itemRng, SeededRng freeRng) {
-        Mat augmented = deterministicPart().run(decoded, itemRng);
-        try (Mat turned = new OpChain(TrainingAugmentations.nonDeterministicSteps()).run(augmented, freeRng)) {
+        return run(decoded, itemRng, freeRng, augmentations.deterministicSteps(), TrainingAugmentations.nonDeterministicSteps());
+    }
+
+    /**
+     * The same chain with other model augmentations (a detection module's, dev.genbench.extension): the
+     * mandatory training preprocessing and {@code deterministic} on the item RNG, then {@code random} and the
+     * size adaptation on the free RNG. {@code decoded} is consumed; the crop is the caller's.
+     */
+    public List<Mat> run(Mat decoded, SeededRng itemRng, SeededRng freeRng, List<ImageOp> deterministic, List<ImageOp> random) {
+        Mat augmented = deterministicPart(deterministic).run(decoded, itemRng);
+        try (Mat turned = new OpChain(random).run(augmented, freeRng)) {
             return List.of(adaptSize(turned, freeRng));
         }
     }

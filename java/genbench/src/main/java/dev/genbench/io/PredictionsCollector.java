@@ -8,9 +8,9 @@ import java.util.function.LongUnaryOperator;
 /**
  * Gathers an evaluation epoch's per-crop outputs batch by batch and turns them into a
  * {@link PredictionsFile}, fusing the crops of each image as the original's evaluation step does: the
- * image's score and loss are the mean over its crops, its label, generator and identifier those of its
- * first crop. Images come out in batch order and, within a batch, in ascending order of their local
- * index. {@code crop_to_image_index} is rewritten as a global row index (SPEC §12 item 13).
+ * image's score (unless another {@link ScoreFusion} is given) and loss are the mean over its crops, its
+ * label, generator and identifier those of its first crop. Images come out in batch order and, within a
+ * batch, in ascending order of their local index. {@code crop_to_image_index} is rewritten as a global row index (SPEC §12 item 13).
  *
  * <p>Not thread-safe: one evaluation loop owns it. Multiclass logits are not collected.
  */
@@ -38,16 +38,54 @@ public final class PredictionsCollector {
         }
     }
 
+    /**
+     * One image's score from its crops' scores, in crop order.
+     */
+    @FunctionalInterface
+    public interface ScoreFusion {
+        float fuse(float[] cropScores);
+    }
+
+    /** The original's fusion (SPEC §6.4): the mean, summed in double and rounded once, within an ulp of the float32 mean. */
+    public static final ScoreFusion MEAN = scores -> {
+        double sum = 0;
+        for (float s : scores) {
+            sum += s;
+        }
+        return (float) (sum / scores.length);
+    };
+
+    private final ScoreFusion fusion;
+
+    /** A collector fusing crops by their mean score. */
+    public PredictionsCollector() {
+        this(MEAN);
+    }
+
+    /** A collector fusing each image's crop scores with {@code fusion}; the image's loss is always the mean. */
+    public PredictionsCollector(ScoreFusion fusion) {
+        this.fusion = fusion;
+    }
+
     public void add(CropBatch batch) {
         int m = batch.scores().length;
         int[] distinct = Arrays.stream(batch.localImage()).distinct().sorted().toArray();
         int imageBase = fusedScores.size;
-        double[] scoreSum = new double[distinct.length], lossSum = new double[distinct.length];
+        double[] lossSum = new double[distinct.length];
+        float[][] scores = new float[distinct.length][];
         int[] count = new int[distinct.length], first = new int[distinct.length];
         Arrays.fill(first, -1);
         for (int c = 0; c < m; c++) {
             int image = Arrays.binarySearch(distinct, batch.localImage()[c]);
-            scoreSum[image] += batch.scores()[c];
+            count[image]++;
+        }
+        for (int i = 0; i < distinct.length; i++) {
+            scores[i] = new float[count[i]];
+        }
+        Arrays.fill(count, 0);
+        for (int c = 0; c < m; c++) {
+            int image = Arrays.binarySearch(distinct, batch.localImage()[c]);
+            scores[image][count[image]] = batch.scores()[c];
             lossSum[image] += batch.losses()[c];
             count[image]++;
             if (first[image] < 0) first[image] = c;
@@ -59,8 +97,7 @@ public final class PredictionsCollector {
             cropToImage.add(imageBase + image);
         }
         for (int i = 0; i < distinct.length; i++) {
-            // Summed in double then rounded once: within an ulp of the float32 mean the original computes.
-            fusedScores.add((float) (scoreSum[i] / count[i]));
+            fusedScores.add(fusion.fuse(scores[i]));
             fusedLosses.add((float) (lossSum[i] / count[i]));
             fusedLabels.add(batch.labels()[first[i]]);
             fusedGenerators.add(batch.generatorIds()[first[i]]);

@@ -25,6 +25,15 @@ public final class CropFusion {
     }
 
     public static Fused fuse(float[] cropScores, long[] cropGeneratorIds, long[] cropIdentifiers) {
+        return fuse(cropScores, cropGeneratorIds, cropIdentifiers, null);
+    }
+
+    /**
+     * As {@link #fuse(float[], long[], long[])} with another fusion of an image's crop scores (a detection
+     * module's); null is the mean above.
+     */
+    public static Fused fuse(float[] cropScores, long[] cropGeneratorIds, long[] cropIdentifiers,
+            java.util.function.ToDoubleFunction<float[]> fusion) {
         int m = cropScores.length;
         if (cropGeneratorIds.length != m || cropIdentifiers.length != m) {
             throw new IllegalArgumentException("crop arrays differ in length: scores " + m + ", generator ids "
@@ -43,7 +52,11 @@ public final class CropFusion {
         long[] ids = new long[images];
         for (int i = 0; i < images; i++) {
             int from = first[i], to = first[i + 1];
-            scores[i] = to - from == 1 ? cropScores[from] : mean(cropScores, from, to);
+            if (fusion != null) {
+                scores[i] = (float) fusion.applyAsDouble(Arrays.copyOfRange(cropScores, from, to));
+            } else {
+                scores[i] = to - from == 1 ? cropScores[from] : mean(cropScores, from, to);
+            }
             gen[i] = cropGeneratorIds[from];
             ids[i] = cropIdentifiers[from];
         }

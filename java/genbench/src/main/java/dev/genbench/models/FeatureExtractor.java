@@ -5,7 +5,7 @@ import java.nio.FloatBuffer;
 /**
  * What a probe run needs of a backbone: normalised pixels in (the card's input size, layout and
  * statistics), one feature vector per image out. {@link OrtBackbone} is the built-in one; a plug-in
- * ({@link ProbeModel}) may wrap or replace it.
+ * (a detection module's {@code featureExtractor} hook, dev.genbench.extension) may wrap or replace it.
  */
 public interface FeatureExtractor extends AutoCloseable {
 

@@ -9,7 +9,13 @@ import dev.genbench.evaluate.EvaluationOptions;
 import dev.genbench.evaluate.EvaluationText;
 import dev.genbench.evaluate.PredictionsEvaluator;
 import dev.genbench.image.DecodeLimits;
+import dev.genbench.extension.Callback;
+import dev.genbench.extension.CropScores;
+import dev.genbench.extension.EvaluatedScores;
+import dev.genbench.extension.EvaluationBatch;
+import dev.genbench.extension.Extensions;
 import dev.genbench.image.EvaluationPipeline;
+import dev.genbench.image.ItemPipeline;
 import dev.genbench.image.LoaderSettings;
 import dev.genbench.image.TensorType;
 import dev.genbench.image.TrainingAugmentations;
@@ -45,12 +51,14 @@ final class EvaluationRecorder {
     private final BenchmarkData data;
     private final ProtocolPlan plan;
     private final ExperimentLayout layout;
+    private final Extensions extensions;
 
-    EvaluationRecorder(GenbenchConfig config, BenchmarkData data, ProtocolPlan plan, ExperimentLayout layout) {
+    EvaluationRecorder(GenbenchConfig config, BenchmarkData data, ProtocolPlan plan, ExperimentLayout layout, Extensions extensions) {
         this.config = config;
         this.data = data;
         this.plan = plan;
         this.layout = layout;
+        this.extensions = extensions;
     }
 
     /**
@@ -61,9 +69,10 @@ final class EvaluationRecorder {
      * @param resume the newest checkpoint of this window that verifies, when the layout says to resume it
      * @param baseWeights the previous window's checkpoint to start from, when not resuming
      * @param configSha256 the hash of the run's configuration, stored in every checkpoint
+     * @param callbacks told of every checkpoint written
      */
     record WindowStart(int window, long loggingInitialStep, CheckpointStore store, Optional<CheckpointStore.Loaded> resume,
-            Optional<Path> baseWeights, String configSha256) {
+            Optional<Path> baseWeights, String configSha256, Callback callbacks) {
 
         /** A checkpoint whose training finished: the run stopped before the window was marked done; only evaluate it. */
         boolean trainingComplete() {
@@ -87,6 +96,7 @@ final class EvaluationRecorder {
             model.accept(state);
             Path file = store.save(state.loop(Map.of("epoch", epoch, "global_step", globalStep), Map.of()).build(true), epoch, globalStep);
             Log.info("window %d: checkpoint %s", window, file);
+            callbacks.onCheckpointSaved(window, file);
             return file;
         }
     }
@@ -116,7 +126,7 @@ final class EvaluationRecorder {
         }
         layout.saveExperimentParameters(k, loggingInitialStep, config.trainer().logger()); // a null logger list is handled there
         layout.saveConfig(k, "fit", configYaml);
-        return new WindowStart(k, loggingInitialStep, store, resume, baseWeights, ConfigDrift.hash(configYaml));
+        return new WindowStart(k, loggingInitialStep, store, resume, baseWeights, ConfigDrift.hash(configYaml), extensions.callbacks());
     }
 
     /** When checkpoints are written during window training, from {@code checkpoint_callback}, with the window's metadata. */
@@ -126,7 +136,7 @@ final class EvaluationRecorder {
         // train_time_interval as Lightning writes a timedelta (0:30:00) or seconds
         String interval = callback == null ? null : callback.trainTimeInterval();
         return new TrainingSteps.Checkpointing(start.store(), n == null ? 0 : n,
-                interval == null ? null : CheckpointStore.parseInterval(interval), metadata);
+                interval == null ? null : CheckpointStore.parseInterval(interval), metadata, extensions.callbacks());
     }
 
     /** The checkpoint a {@code validate}, {@code test} or {@code predict} of window k reads, and its logging offset. */
@@ -153,18 +163,27 @@ final class EvaluationRecorder {
         return new EvaluationTarget(file, checkpoint, offset);
     }
 
-    /** The training pipeline of the configured model class (baseline or soft augmentations) and input size. */
-    TrainingPipeline trainingPipeline() {
+    /**
+     * The training pipeline of the configured model class (baseline or soft augmentations) and input size,
+     * with the detection module's augmentations.
+     */
+    ItemPipeline trainingPipeline() {
         var augmentations = config.model().softTrainAugmentations() ? TrainingAugmentations.SOFT : TrainingAugmentations.BASELINE;
         var size = config.model().modelInputSize();
-        return new TrainingPipeline(maximumProcessingSize(), augmentations, config.model().trainingCroppingStrategy(),
-                size.width(), size.height());
+        return extensions.trainingPipeline(new TrainingPipeline(maximumProcessingSize(), augmentations,
+                config.model().trainingCroppingStrategy(), size.width(), size.height()));
     }
 
-    /** The mandatory evaluation preprocessing with the configured cropping and input size. */
-    EvaluationPipeline evaluationPipeline() {
+    /** The mandatory evaluation preprocessing, then the configured cropping (or the detection module's views). */
+    ItemPipeline evaluationPipeline() {
         var size = config.model().modelInputSize();
-        return new EvaluationPipeline(maximumProcessingSize(), config.model().evaluationCroppingStrategy(), size.width(), size.height());
+        return extensions.evaluationPipeline(new EvaluationPipeline(maximumProcessingSize(), config.model().evaluationCroppingStrategy(),
+                size.width(), size.height()));
+    }
+
+    /** An evaluation's collector, fusing crop scores with the detection module's fusion. */
+    PredictionsCollector newCollector() {
+        return extensions.predictionsCollector();
     }
 
     /**
@@ -191,27 +210,26 @@ final class EvaluationRecorder {
     }
 
     /**
-     * Scores and BCE losses of {@code count} crops from their logits; crop c belongs to element
-     * {@code image[c]} of the evaluation set and the collector fuses crops of one image (mean score).
+     * Scores and losses of {@code count} crops from their logits (the detection module's evaluation step:
+     * by default sigmoid and BCE); crop c belongs to element {@code image[c]} of the evaluation set and the
+     * collector fuses crops of one image.
      */
-    static PredictionsCollector.CropBatch cropBatch(EvaluationSet set, float[] logits, int[] image, int count, int start) {
-        float[] scores = new float[count];
-        float[] losses = new float[count];
+    PredictionsCollector.CropBatch cropBatch(EvaluationSet set, float[] logits, int[] image, int count, int start) {
         long[] labels = new long[count];
         long[] generators = new long[count];
         long[] ids = new long[count];
         int[] local = new int[count];
+        int[] images = java.util.Arrays.copyOf(image, count);
         for (int c = 0; c < count; c++) {
             int e = image[c];
             generators[c] = set.generatorId(e);
             labels[c] = generators[c] == 0 ? 0 : 1;
             ids[c] = set.sampleId(e);
-            double z = logits[c];
-            scores[c] = (float) (1 / (1 + Math.exp(-z)));
-            losses[c] = (float) (Math.max(z, 0) - z * labels[c] + Math.log1p(Math.exp(-Math.abs(z))));
             local[c] = e - start;
         }
-        return new PredictionsCollector.CropBatch(scores, losses, labels, generators, ids, local);
+        CropScores scored = extensions.evaluationStep(
+                new EvaluationBatch(java.util.Arrays.copyOf(logits, count), labels, generators, images));
+        return new PredictionsCollector.CropBatch(scored.scores(), scored.losses(), labels, generators, ids, local);
     }
 
     /**
@@ -231,6 +249,7 @@ final class EvaluationRecorder {
         Path file = predictions.writeEvaluation(layout.windowFolder(k), stageKey, epoch, globalStep);
         Log.info("window %d: %s predictions %s", k, stageKey, file);
         if (stage == null) {
+            extensions.callbacks().onPredictEnd(new Callback.EvaluationResult(k, stageKey, file, Map.of()));
             return;
         }
 
@@ -249,11 +268,23 @@ final class EvaluationRecorder {
         scalars.put(stage == Stage.TEST ? "test_loss" : "val_loss", meanLoss / Math.max(1, predictions.fusedLosses().length));
         scalars.put(stage.key() + "_window", (double) k);
         scalars.put("step", (double) (loggingInitialStep + globalStep));
+        Map<String, Double> custom = extensions.computeMetrics(new EvaluatedScores(predictions.fusedScores(), predictions.fusedLabels(),
+                predictions.fusedGeneratorIds(), predictions.pairing(), names, k, stage.key(), threshold));
+        custom.forEach((name, value) -> {
+            scalars.put(stage.key() + "_" + name + "_epoch/all", value);
+            Log.info("window %d: %s %s %s", k, stage.key(), name, format(value));
+        });
         tb.scalars(scalars, loggingInitialStep + globalStep);
         Double next = scalars.get("immediate_future_" + stage.key() + "_BinaryAUROC_epoch/all");
         Double all = scalars.get(stage.key() + "_BinaryAUROC_epoch/all");
         Log.info("window %d: %s AUROC %s on all images, %s on the next window's generators%s", k, stage.key(), format(all), format(next),
                 k == plan.windows().size() - 1 ? " (the last window falls back to its own)" : "");
+        var result = new Callback.EvaluationResult(k, stage.key(), file, java.util.Collections.unmodifiableMap(scalars));
+        if (stage == Stage.TEST) {
+            extensions.callbacks().onTestEnd(result);
+        } else {
+            extensions.callbacks().onValidationEnd(result);
+        }
     }
 
     private static String format(Double v) {
@@ -264,7 +295,7 @@ final class EvaluationRecorder {
     String summary(String stageKey) {
         Stage stage = stageKey.equals("test") ? Stage.TEST : Stage.VALIDATE;
         var evaluation = PredictionsEvaluator.evaluateExperiment(layout.experimentFolder(),
-                new EvaluationOptions(stage, config.model().classificationThreshold(), true));
+                new EvaluationOptions(stage, config.model().classificationThreshold(), true), extensions.customFusion().orElse(null));
         return EvaluationText.render(evaluation, Mechanism.IMMEDIATE_FUTURE);
     }
 

@@ -10,6 +10,8 @@ import dev.genbench.engine.Ops;
 import dev.genbench.engine.Shape;
 import dev.genbench.engine.Tensor;
 import dev.genbench.engine.TensorScope;
+import dev.genbench.extension.Extensions;
+import dev.genbench.extension.TrainingBatch;
 import dev.genbench.io.StateFile;
 import dev.genbench.io.TensorBoardWriter;
 import dev.genbench.models.FeatureCache;
@@ -18,22 +20,26 @@ import java.util.Optional;
 
 /**
  * Minibatch training of a probe head on cached features, with the original's loop semantics (SPEC §7.5):
- * shuffled batches with the last incomplete one dropped, BCE-with-logits averaged over the batch and
- * divided by {@code accumulate_grad_batches}, clipping of the global gradient norm, an optimizer step at
- * each accumulation boundary and at the end of the epoch, OneCycleLR stepped after each optimizer step.
+ * shuffled batches with the last incomplete one dropped, the detection module's loss (by default
+ * BCE-with-logits averaged over the batch) divided by {@code accumulate_grad_batches}, clipping of the
+ * global gradient norm, an optimizer step at each accumulation boundary and at the end of the epoch, the
+ * schedule (by default OneCycleLR) stepped after each optimizer step.
  * Not thread-safe; one per window.
  */
 final class HeadTrainer {
 
     /** What the loop needs from the configuration. */
-    record Settings(TrainerConfig trainer, int batchSize, int replicas, OptimizerConfig optimizer, double threshold, long seed) {}
+    record Settings(TrainerConfig trainer, int batchSize, int replicas, OptimizerConfig optimizer, String scheduler, double threshold,
+            long seed) {}
 
     private final Backend backend;
     private final Settings settings;
+    private final Extensions extensions;
 
-    HeadTrainer(Backend backend, Settings settings) {
+    HeadTrainer(Backend backend, Settings settings, Extensions extensions) {
         this.backend = backend;
         this.settings = settings;
+        this.extensions = extensions;
     }
 
     /**
@@ -63,8 +69,8 @@ final class HeadTrainer {
         int width = head.width();
         float[] features = new float[batch * width];
         float[] targets = new float[batch];
-        try (TrainingSteps steps = new TrainingSteps(trainer, settings.optimizer(), head.parameters(), batchesPerEpoch, epochs,
-                settings.threshold())) {
+        try (TrainingSteps steps = new TrainingSteps(trainer, settings.optimizer(), settings.scheduler(), head.parameters(),
+                batchesPerEpoch, epochs, settings.threshold(), extensions, k)) {
             resume.ifPresent(saved -> steps.resume(k, saved));
             for (int epoch = steps.firstEpoch(); epoch < epochs; epoch++) {
                 long[] order = TrainingSteps.shuffled(filled, TrainingSteps.epochRng(settings.seed(), k, epoch));
@@ -84,7 +90,7 @@ final class HeadTrainer {
                             Tensor x = Tensor.of(backend, Shape.of(batch, width), features);
                             Tensor y = Tensor.of(backend, Shape.of(batch), targets);
                             Tensor logits = head.logits(x);
-                            Tensor mean = Ops.bceWithLogits(logits, y, true);
+                            Tensor mean = extensions.trainingLoss(new TrainingBatch(logits, y, x, k, epoch, b));
                             loss = mean.toFloats()[0];
                             Autograd.backward(Ops.mul(mean, Ops.scalar(mean, steps.lossScale())));
                             scores = Ops.sigmoid(logits).toFloats();

@@ -7,6 +7,7 @@ import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.image.Batch;
 import dev.genbench.image.BatchLoader;
 import dev.genbench.image.ItemPipeline;
+import dev.genbench.image.SampleSource;
 import dev.genbench.io.FaultPoints;
 import dev.genbench.models.FeatureCache;
 import dev.genbench.models.ModelCard;
@@ -31,8 +32,20 @@ import java.util.Map;
 final class ProbeFeatures {
     private ProbeFeatures() {}
 
-    /** Where and for what one list's features are computed. */
-    record Job(String task, SplitSamples samples, ItemPipeline pipeline, AugmentationSeeds seeds, Map<String, Object> key) {}
+    /**
+     * Where and for what one list's features are computed.
+     *
+     * @param key what the features depend on besides what {@link #fill} adds (the card, the pipeline, the seeds)
+     */
+    record Job(String task, SampleSource samples, ItemPipeline pipeline, AugmentationSeeds seeds, Map<String, Object> key) {
+
+        /** A job over positions of a split; the positions set the augmentation seeds (SPEC §5), so they join the key. */
+        static Job of(String task, SplitSamples samples, ItemPipeline pipeline, AugmentationSeeds seeds, Map<String, Object> key) {
+            Map<String, Object> withPositions = new LinkedHashMap<>(key);
+            withPositions.put("positions", Arrays.hashCode(samples.positions()));
+            return new Job(task, samples, pipeline, seeds, withPositions);
+        }
+    }
 
     static FeatureCache fill(Path cacheRoot, Job job, FeatureExtractor backbone, GenbenchConfig config, FeatureCache.Shard shard) {
         ModelCard card = backbone.card();
@@ -42,7 +55,6 @@ final class ProbeFeatures {
         long images = job.seeds().datasetSize(job.samples().size());
         long rows = images * slots;
         Map<String, Object> key = new LinkedHashMap<>(job.key());
-        key.put("positions", Arrays.hashCode(job.samples().positions()));
         key.put("samples", job.samples().size());
         key.put("model_card", card.toString());
         key.put("pipeline", job.pipeline().toString());

@@ -8,6 +8,8 @@ import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.engine.Backend;
 import dev.genbench.engine.cpu.CpuBackend;
+import dev.genbench.extension.Extensions;
+import dev.genbench.extension.Plugins;
 import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.io.FaultPoints;
 import dev.genbench.io.PredictionsCollector;
@@ -19,8 +21,6 @@ import dev.genbench.models.LinearHead;
 import dev.genbench.models.ModelCatalogue;
 import dev.genbench.models.FeatureExtractor;
 import dev.genbench.models.OrtBackbone;
-import dev.genbench.models.Plugins;
-import dev.genbench.models.ProbeModel;
 import dev.genbench.protocol.BenchmarkData;
 import dev.genbench.protocol.EvaluationSet;
 import dev.genbench.protocol.ProtocolPlan;
@@ -48,14 +48,14 @@ public final class ProbeRun implements DetectorRun {
     private final ProtocolPlan plan;
     private final ModelCatalogue.Resolved model;
     private final FeatureExtractor backbone;
-    private final ProbeModel probeModel;
+    private final Extensions extensions;
     private final Backend backend;
     private final Path cacheRoot;
     private final long seed;
     private final EvaluationRecorder recorder;
 
     private ProbeRun(LoadedConfig loaded, ExperimentLayout layout, BenchmarkData data, ProtocolPlan plan,
-            ModelCatalogue.Resolved model, ProbeModel probeModel, FeatureExtractor backbone, Path cacheRoot, long seed) {
+            ModelCatalogue.Resolved model, Extensions extensions, FeatureExtractor backbone, Path cacheRoot, long seed) {
         this.loaded = loaded;
         this.config = loaded.config();
         this.layout = layout;
@@ -63,11 +63,11 @@ public final class ProbeRun implements DetectorRun {
         this.plan = plan;
         this.model = model;
         this.backbone = backbone;
-        this.probeModel = probeModel;
+        this.extensions = extensions;
         this.backend = CpuBackend.create();
         this.cacheRoot = cacheRoot;
         this.seed = seed;
-        this.recorder = new EvaluationRecorder(config, data, plan, layout);
+        this.recorder = new EvaluationRecorder(config, data, plan, layout, extensions);
     }
 
     /**
@@ -76,8 +76,10 @@ public final class ProbeRun implements DetectorRun {
      * @param modelsFolder the model cards ({@code models/onnx})
      * @param cacheRoot the feature cache root
      * @param seed the resolved {@code seed_everything}
+     * @param plugins where a user's {@code model.class_path} and callbacks are loaded from
      */
-    public static ProbeRun open(LoadedConfig loaded, ExperimentLayout layout, Path modelsFolder, Path cacheRoot, long seed) {
+    public static ProbeRun open(LoadedConfig loaded, ExperimentLayout layout, Path modelsFolder, Path cacheRoot, long seed,
+            Plugins plugins) {
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
         if (model.variant() != ModelCatalogue.Variant.PROBE) {
@@ -88,35 +90,20 @@ public final class ProbeRun implements DetectorRun {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
                     + " use 32-true (the original's default)");
         }
+        Extensions extensions = Extensions.load(config, plugins); // before any data: a wrong plug-in fails at once
         BenchmarkData data = BenchmarkData.open(config);
         try {
             ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(),
                     ProtocolPlan.Settings.of(config));
             // trainer.accelerator gpu/cuda puts the backbone on ONNX Runtime's CUDA provider; the linear head is
             // small and trains on the CPU engine either way.
-            ProbeModel probeModel = probeModel(config.model());
-            FeatureExtractor backbone = probeModel.featureExtractor(
+            FeatureExtractor backbone = extensions.featureExtractor(
                     OrtBackbone.open(model, OrtBackbone.Options.forTrainer(config.trainer())));
-            return new ProbeRun(loaded, layout, data, plan, model, probeModel, backbone, cacheRoot, seed);
+            return new ProbeRun(loaded, layout, data, plan, model, extensions, backbone, cacheRoot, seed);
         } catch (RuntimeException e) {
             data.close();
             throw e;
         }
-    }
-
-    /**
-     * The built-in model for the original's class paths; any other {@code model.class_path} is a plug-in
-     * class implementing {@link ProbeModel}, loaded from the plug-ins jars ({@link Plugins}).
-     */
-    static ProbeModel probeModel(dev.genbench.config.ModelConfig model) {
-        List<String> builtIn = java.util.Arrays.asList(
-                dev.genbench.config.ModelConfig.class.getAnnotation(dev.genbench.config.ClassPaths.class).value());
-        if (builtIn.contains(model.classPath())) {
-            return ProbeModel.STANDARD;
-        }
-        ProbeModel plugin = Plugins.fromEnvironment().instantiate(model.classPath(), ProbeModel.class, "model.class_path", builtIn);
-        Log.info("model.class_path %s: a plug-in (cache key '%s')", model.classPath(), plugin.cacheKey());
-        return plugin;
     }
 
     public int windowCount() {
@@ -127,7 +114,7 @@ public final class ProbeRun implements DetectorRun {
     @Override
     public List<Integer> fit(boolean force) {
         return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(),
-                step -> trainWindow(step, force));
+                extensions.callbacks(), config.model().modelName(), step -> trainWindow(step, force));
     }
 
     /**
@@ -179,6 +166,7 @@ public final class ProbeRun implements DetectorRun {
                 Log.info("window %d: its checkpoint %s is complete; validating it", k, start.resume().get().file());
             } else {
                 start.resume().ifPresent(r -> Log.info("window %d: resuming from %s", k, r.file()));
+                extensions.callbacks().onWindowStart(k);
                 globalStep = trainHead(k, head, trainCache, epochs, loggingInitialStep, tb, recorder.checkpointing(start, metadata),
                         start.resume().map(CheckpointStore.Loaded::state));
                 start.saveFinal(metadata, state -> state.model(head.state()), epoch, globalStep);
@@ -186,6 +174,7 @@ public final class ProbeRun implements DetectorRun {
             evaluate(k, head, evalCache, plan.validation(), Stage.VALIDATE.key(), Stage.VALIDATE, epoch, globalStep,
                     loggingInitialStep, tb);
             layout.markDone(k, loggingInitialStep, globalStep);
+            extensions.callbacks().onWindowEnd(k);
             FaultPoints.reach("window-done");
         }
     }
@@ -196,7 +185,7 @@ public final class ProbeRun implements DetectorRun {
         // (EvaluationRecorder.loaderSettings): another seed caches other draws.
         Map<String, Object> key = new LinkedHashMap<>(datasetKey("train"));
         key.put("training_draw_seed", config.data().deterministicAugmentations() ? config.seedEverything().seed() : null);
-        return new ProbeFeatures.Job("window " + k + " training features", new SplitSamples(data.train(), window.training()),
+        return ProbeFeatures.Job.of("window " + k + " training features", new SplitSamples(data.train(), window.training()),
                 recorder.trainingPipeline(), seeds, key);
     }
 
@@ -206,7 +195,7 @@ public final class ProbeRun implements DetectorRun {
 
     /** Evaluation views: the mandatory preprocessing seeded by position (SPEC §5), so any window reuses them. */
     private ProbeFeatures.Job evaluationJob(EvaluationSet set, String task) {
-        return new ProbeFeatures.Job(task, new SplitSamples(data.validation(), set.positions()), recorder.evaluationPipeline(),
+        return ProbeFeatures.Job.of(task, new SplitSamples(data.validation(), set.positions()), recorder.evaluationPipeline(),
                 AugmentationSeeds.evaluation(config.data().augmentationsBaseSeed()), datasetKey("validation"));
     }
 
@@ -240,9 +229,8 @@ public final class ProbeRun implements DetectorRun {
         key.put("dataset", String.valueOf(config.resolvedDatasetPath().toAbsolutePath().normalize()));
         key.put("split", split);
         key.put("rows", split.equals("train") ? data.train().size() : data.validation().size());
-        if (probeModel != ProbeModel.STANDARD) {
-            key.put("probe_model", probeModel.cacheKey()); // only for plug-ins: built-in caches keep their fingerprints
-        }
+        // only a module with its own feature extractor: built-in caches keep their fingerprints
+        extensions.featureCacheKey().ifPresent(k -> key.put("probe_model", k));
         return key;
     }
 
@@ -293,8 +281,8 @@ public final class ProbeRun implements DetectorRun {
     private long trainHead(int k, LinearHead head, FeatureCache cache, int epochs, long loggingInitialStep, TensorBoardWriter tb,
             TrainingSteps.Checkpointing checkpointing, Optional<StateFile> resume) {
         var settings = new HeadTrainer.Settings(config.trainer(), config.data().trainBatchSize(), config.data().augmentationFactor(),
-                config.model().optimizer(), config.model().classificationThreshold(), seed);
-        return new HeadTrainer(backend, settings).train(k, head, cache, labelsOf(k), epochs, loggingInitialStep, tb,
+                config.model().optimizer(), config.model().scheduler(), config.model().classificationThreshold(), seed);
+        return new HeadTrainer(backend, settings, extensions).train(k, head, cache, labelsOf(k), epochs, loggingInitialStep, tb,
                 checkpointing, resume);
     }
 
@@ -314,7 +302,7 @@ public final class ProbeRun implements DetectorRun {
         int n = set.size();
         int width = head.width();
         int chunk = Math.max(1, config.data().evalBatchSize());
-        var collector = new PredictionsCollector();
+        var collector = recorder.newCollector();
         int slots = (int) (cache.spec().rows() / n); // crop slots per image: 5 for multicrop, else 1
         float[] crops = new float[chunk * slots * width];
         for (int start = 0; start < n; start += chunk) {
@@ -331,8 +319,8 @@ public final class ProbeRun implements DetectorRun {
                 }
             }
             float[] logits = head.logitsNoGrad(backend, crops, kept);
-            // crops of one image share its index: the collector fuses them (mean score)
-            collector.add(EvaluationRecorder.cropBatch(set, logits, image, kept, start));
+            // crops of one image share its index: the collector fuses them
+            collector.add(recorder.cropBatch(set, logits, image, kept, start));
         }
         recorder.record(k, collector, set, stageKey, stage, epoch, globalStep, loggingInitialStep, tb);
     }

@@ -1,6 +1,5 @@
 package dev.genbench.train;
 
-import dev.genbench.config.ConfigBinder;
 import dev.genbench.config.OptimizerConfig;
 import dev.genbench.config.TrainerConfig;
 import dev.genbench.console.Log;
@@ -8,9 +7,12 @@ import dev.genbench.console.UserError;
 import dev.genbench.engine.Tensor;
 import dev.genbench.engine.optim.Accumulation;
 import dev.genbench.engine.optim.GradClip;
-import dev.genbench.engine.optim.OneCycleLR;
 import dev.genbench.engine.optim.Optimizer;
-import dev.genbench.engine.optim.Optimizers;
+import dev.genbench.extension.Callback;
+import dev.genbench.extension.Extensions;
+import dev.genbench.extension.LrSchedule;
+import dev.genbench.extension.OptimizerContext;
+import dev.genbench.extension.OptimizerSetup;
 import dev.genbench.io.FaultPoints;
 import dev.genbench.io.NpyArray;
 import dev.genbench.io.StateFile;
@@ -29,8 +31,9 @@ import java.util.function.Consumer;
 
 /**
  * The optimizer side of one window's training loop, the same for a probe head and a tuned model (SPEC
- * §7.5): the configured optimizer over the given parameters, OneCycleLR over {@code ceil(batches /
- * accumulate_grad_batches) × epochs} steps, an optimizer step at each accumulation boundary and at the
+ * §7.5): the optimizer and schedule of the detection module's {@code configureOptimizers} (by default the
+ * configured optimizer over the given parameters, OneCycleLR over {@code ceil(batches /
+ * accumulate_grad_batches) × epochs} steps), an optimizer step at each accumulation boundary and at the
  * end of an epoch, global-norm clipping before it, the schedule stepped after it, and the step scalars the
  * original logs. Owns the optimizer's state; close it. Not thread-safe.
  *
@@ -44,7 +47,9 @@ final class TrainingSteps implements AutoCloseable {
     private final OptimizerConfig optimizerConfig;
     private final List<Tensor> parameters;
     private final Optimizer optimizer;
-    private final OneCycleLR schedule;
+    private final LrSchedule schedule;
+    private final String scheduler;
+    private final Callback callbacks;
     private final int accumulate;
     private final int epochs;
     private final long batchesPerEpoch;
@@ -64,9 +69,13 @@ final class TrainingSteps implements AutoCloseable {
     private long images;
     private long started;
 
-    /** @param threshold {@code classification_threshold}, for the training metrics */
-    TrainingSteps(TrainerConfig trainer, OptimizerConfig optimizer, List<Tensor> parameters, long batchesPerEpoch, int epochs,
-            double threshold) {
+    /**
+     * @param threshold {@code classification_threshold}, for the training metrics
+     * @param scheduler {@code model.init_args.scheduler}, for the module's {@code configureOptimizers}
+     * @param k the window, for the module's {@code configureOptimizers}
+     */
+    TrainingSteps(TrainerConfig trainer, OptimizerConfig optimizer, String scheduler, List<Tensor> parameters, long batchesPerEpoch,
+            int epochs, double threshold, Extensions extensions, int k) {
         this.trainer = trainer;
         this.threshold = threshold;
         this.optimizerConfig = optimizer;
@@ -80,8 +89,11 @@ final class TrainingSteps implements AutoCloseable {
                 && trainer.gradientClipAlgorithm() == TrainerConfig.GradientClipAlgorithm.VALUE) {
             throw new UserError("trainer.gradient_clip_algorithm: value is not supported; use norm (or null)");
         }
-        this.optimizer = Optimizers.create(optimizer.classPath(), initArgs(optimizer), parameters);
-        this.schedule = new OneCycleLR(this.optimizer, OneCycleLR.Config.defaults(optimizer.lr(), totalSteps));
+        OptimizerSetup setup = extensions.configureOptimizers(new OptimizerContext(parameters, optimizer, scheduler, totalSteps, k));
+        this.optimizer = setup.optimizer();
+        this.schedule = setup.schedule();
+        this.scheduler = scheduler == null ? "OneCycleLR" : scheduler;
+        this.callbacks = extensions.callbacks();
     }
 
     /** What each batch's mean loss is multiplied by before backward: 1 / accumulate_grad_batches. */
@@ -150,7 +162,7 @@ final class TrainingSteps implements AutoCloseable {
      *
      * @param base metadata every checkpoint of this window carries (model, window, config hash)
      */
-    record Checkpointing(CheckpointStore store, int everyNSteps, Duration interval, Map<String, Object> base) {
+    record Checkpointing(CheckpointStore store, int everyNSteps, Duration interval, Map<String, Object> base, Callback callbacks) {
         boolean due(long globalStep, long sinceLastNanos) {
             return (everyNSteps > 0 && globalStep % everyNSteps == 0)
                     || (interval != null && !interval.isZero() && sinceLastNanos >= interval.toNanos());
@@ -173,6 +185,7 @@ final class TrainingSteps implements AutoCloseable {
             model.accept(state);
             Path saved = checkpointing.store().save(snapshot(state, k), epoch, globalStep);
             lastSave = System.nanoTime();
+            checkpointing.callbacks().onCheckpointSaved(k, saved);
             if (stop.isPresent()) {
                 throw new TrainingStopped(stop.get(), Optional.of(saved), "window " + k + " epoch " + epoch + " batch " + nextBatch);
             }
@@ -184,7 +197,7 @@ final class TrainingSteps implements AutoCloseable {
     /** The loop's state after its last batch, added to {@code state} (which holds the model already). */
     private StateFile snapshot(TrainingState state, int k) {
         state.optimizer(optimizerConfig.classPath(), optimizer);
-        state.scheduler("OneCycleLR", schedule.stepNum());
+        state.scheduler(scheduler, schedule.stepNum());
         state.pendingGradients(parameters, new Accumulation(accumulate), nextBatch);
         var accumulated = epochMetrics.contents();
         state.loop(Map.of("epoch", epoch, "next_batch", nextBatch, "global_step", globalStep, "epochs", epochs,
@@ -266,6 +279,7 @@ final class TrainingSteps implements AutoCloseable {
         }
         Log.info("window %d epoch %d: train loss %.4f over %d batches, %.1f s (%.1f img/s)", k, epoch, lossSum / batches, batches,
                 seconds(), images / Math.max(seconds(), 1e-9));
+        callbacks.onTrainEpochEnd(k, epoch, lossSum / batches);
     }
 
     private double seconds() {
@@ -275,12 +289,6 @@ final class TrainingSteps implements AutoCloseable {
     private String optimizerName() {
         String cp = optimizerConfig.classPath();
         return cp.substring(cp.lastIndexOf('.') + 1);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> initArgs(OptimizerConfig optimizer) {
-        var plain = (Map<String, Object>) ConfigBinder.toPlain(optimizer);
-        return (Map<String, Object>) plain.getOrDefault("init_args", Map.of());
     }
 
     /** A Fisher-Yates shuffle of {@code values} with {@code rng}. */

@@ -7,6 +7,8 @@ import dev.genbench.config.TrainerConfig;
 import dev.genbench.console.Log;
 import dev.genbench.console.UserError;
 import dev.genbench.engine.cpu.CpuBackend;
+import dev.genbench.extension.Extensions;
+import dev.genbench.extension.Plugins;
 import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.io.FaultPoints;
 import dev.genbench.io.PredictionsCollector;
@@ -53,9 +55,10 @@ public final class TuneRun implements DetectorRun {
     private final long seed;
     private final EvaluationRecorder recorder;
     private final TuneTrainer trainer;
+    private final Extensions extensions;
 
     private TuneRun(GenbenchConfig config, ExperimentLayout layout, BenchmarkData data, ProtocolPlan plan, ModelCatalogue.Resolved model,
-            long seed) {
+            long seed, Extensions extensions) {
         this.config = config;
         this.layout = layout;
         this.data = data;
@@ -63,8 +66,9 @@ public final class TuneRun implements DetectorRun {
         this.model = model;
         this.backend = CpuBackend.create();
         this.seed = seed;
-        this.recorder = new EvaluationRecorder(config, data, plan, layout);
-        this.trainer = new TuneTrainer(backend, config, seed);
+        this.extensions = extensions;
+        this.recorder = new EvaluationRecorder(config, data, plan, layout, extensions);
+        this.trainer = new TuneTrainer(backend, config, seed, extensions);
     }
 
     /**
@@ -72,8 +76,9 @@ public final class TuneRun implements DetectorRun {
      *
      * @param modelsFolder the model cards ({@code models/onnx})
      * @param seed the resolved {@code seed_everything}
+     * @param plugins where a user's {@code model.class_path} and callbacks are loaded from
      */
-    public static TuneRun open(LoadedConfig loaded, ExperimentLayout layout, Path modelsFolder, long seed) {
+    public static TuneRun open(LoadedConfig loaded, ExperimentLayout layout, Path modelsFolder, long seed, Plugins plugins) {
         GenbenchConfig config = loaded.config();
         ModelCatalogue.Resolved model = ModelCatalogue.load(modelsFolder).resolve(config.model().modelName());
         if (model.variant() != ModelCatalogue.Variant.TUNE) {
@@ -83,11 +88,13 @@ public final class TuneRun implements DetectorRun {
             throw new UserError("trainer.precision " + config.trainer().precision().yaml() + " is not available on CPU;"
                     + " use 32-true (the original's default)");
         }
+        Extensions extensions = Extensions.load(config, plugins); // before any data: a wrong plug-in fails at once
+        extensions.warnIfFeaturesIgnored(config.model().modelName());
         BenchmarkData data = BenchmarkData.open(config);
         try {
             ProtocolPlan plan = ProtocolPlan.build(data.catalogue(), data.train().labelled(), data.validation().labelled(),
                     ProtocolPlan.Settings.of(config));
-            return new TuneRun(config, layout, data, plan, model, seed);
+            return new TuneRun(config, layout, data, plan, model, seed, extensions);
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -97,7 +104,7 @@ public final class TuneRun implements DetectorRun {
     @Override
     public List<Integer> fit(boolean force) {
         return DetectorRun.trainWindows(layout, plan, config.experimentInfo().slidingWindowsDefinition().currentWindow(),
-                step -> trainWindow(step, force));
+                extensions.callbacks(), config.model().modelName(), step -> trainWindow(step, force));
     }
 
     @Override
@@ -129,6 +136,7 @@ public final class TuneRun implements DetectorRun {
                 Log.info("window %d: its checkpoint %s is complete; validating it", k, start.resume().get().file());
             } else {
                 start.resume().ifPresent(r -> Log.info("window %d: resuming from %s", k, r.file()));
+                extensions.callbacks().onWindowStart(k);
                 globalStep = trainer.train(k, detector, samples, recorder.trainingPipeline(), seeds, labelsOf(window), epochs,
                         loggingInitialStep, tb, recorder.checkpointing(start, metadata), start.resume().map(CheckpointStore.Loaded::state));
                 start.saveFinal(metadata, state -> state.model(detector.state(), detector.stateShapes()), epoch, globalStep);
@@ -139,6 +147,7 @@ public final class TuneRun implements DetectorRun {
             Log.info("window %d: tuned detector exported to %s (input '%s', output '%s')", k, exported, detector.inputName(),
                     TunableDetector.LOGIT);
             layout.markDone(k, loggingInitialStep, globalStep);
+            extensions.callbacks().onWindowEnd(k);
             FaultPoints.reach("window-done");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -238,7 +247,7 @@ public final class TuneRun implements DetectorRun {
     /** Scores an evaluation set in eval mode, writes the predictions files, logs the metrics (none for predict). */
     private void evaluate(int k, TunableDetector detector, EvaluationSet set, String stageKey, Stage stage, long epoch, long globalStep,
             long loggingInitialStep, TensorBoardWriter tb) {
-        var collector = new PredictionsCollector();
+        var collector = recorder.newCollector();
         var samples = new SplitSamples(data.validation(), set.positions());
         trainer.infer(detector, samples, recorder.evaluationPipeline(), AugmentationSeeds.evaluation(config.data().augmentationsBaseSeed()),
                 null, "window " + k + " " + stageKey, scored -> {
@@ -248,8 +257,8 @@ public final class TuneRun implements DetectorRun {
                     for (int c = 0; c < image.length; c++) {
                         image[c] = Math.toIntExact(indices[cropToImage[c]]);
                     }
-                    // crops of one image share its index: the collector fuses them (mean score)
-                    collector.add(EvaluationRecorder.cropBatch(set, scored.logits(), image, image.length, 0));
+                    // crops of one image share its index: the collector fuses them
+                    collector.add(recorder.cropBatch(set, scored.logits(), image, image.length, 0));
                 });
         recorder.record(k, collector, set, stageKey, stage, epoch, globalStep, loggingInitialStep, tb);
     }

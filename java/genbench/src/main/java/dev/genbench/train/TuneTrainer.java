@@ -12,6 +12,8 @@ import dev.genbench.engine.Shape;
 import dev.genbench.engine.Tensor;
 import dev.genbench.engine.TensorScope;
 import dev.genbench.engine.graph.TrainableGraph;
+import dev.genbench.extension.Extensions;
+import dev.genbench.extension.TrainingBatch;
 import dev.genbench.image.AugmentationSeeds;
 import dev.genbench.image.Batch;
 import dev.genbench.image.BatchLoader;
@@ -27,7 +29,8 @@ import java.util.function.Consumer;
  * Minibatch training of a whole {@link TunableDetector} on images (SPEC §7.2, §7.5): each epoch the
  * window's dataset indices (sample × replica) are shuffled, the loader decodes and augments them with
  * the training pipeline, the last incomplete batch is dropped; the graph runs in train mode (batch norm
- * on batch statistics, running statistics updated), BCE-with-logits over the batch, backward through
+ * on batch statistics, running statistics updated), the detection module's loss (by default BCE-with-logits
+ * over the batch), backward through
  * backbone and head, and {@link TrainingSteps} does accumulation, clipping, the optimizer and OneCycleLR.
  * Also runs the detector over images in eval mode, for evaluation and feature statistics.
  */
@@ -35,11 +38,13 @@ final class TuneTrainer {
     private final Backend backend;
     private final GenbenchConfig config;
     private final long seed;
+    private final Extensions extensions;
 
-    TuneTrainer(Backend backend, GenbenchConfig config, long seed) {
+    TuneTrainer(Backend backend, GenbenchConfig config, long seed, Extensions extensions) {
         this.backend = backend;
         this.config = config;
         this.seed = seed;
+        this.extensions = extensions;
     }
 
     /**
@@ -66,8 +71,8 @@ final class TuneTrainer {
         long[] all = java.util.stream.LongStream.range(0, images).toArray();
         var loaderSettings = EvaluationRecorder.loaderSettings(config, model.card(), batch, true);
         TrainableGraph graph = model.graph();
-        try (TrainingSteps steps = new TrainingSteps(config.trainer(), config.model().optimizer(), model.parameters(), batchesPerEpoch,
-                epochs, threshold)) {
+        try (TrainingSteps steps = new TrainingSteps(config.trainer(), config.model().optimizer(), config.model().scheduler(),
+                model.parameters(), batchesPerEpoch, epochs, threshold, extensions, k)) {
             resume.ifPresent(saved -> steps.resume(k, saved));
             for (int epoch = steps.firstEpoch(); epoch < epochs; epoch++) {
                 long firstBatch = steps.startEpoch(epoch);
@@ -94,7 +99,8 @@ final class TuneTrainer {
                             Tensor x = pixels(loaded);
                             Tensor logits = Ops.reshape(graph.forward(Map.of(model.inputName(), x)).get(TunableDetector.LOGIT),
                                     Shape.of(loaded.crops()));
-                            Tensor mean = Ops.bceWithLogits(logits, Tensor.of(backend, Shape.of(targets.length), targets), true);
+                            Tensor mean = extensions.trainingLoss(new TrainingBatch(logits,
+                                    Tensor.of(backend, Shape.of(targets.length), targets), null, k, epoch, b));
                             loss = mean.item();
                             Autograd.backwardAndFree(Ops.mul(mean, Ops.scalar(mean, steps.lossScale())), logits);
                             try (var off = GradMode.off()) {

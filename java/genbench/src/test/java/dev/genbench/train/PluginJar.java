@@ -10,24 +10,33 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
-/** Compiles one source file against genbench's classes with javax.tools and packs the classes into a jar, as a user would. */
+/** Compiles source files against genbench's classes with javax.tools and packs the classes into a jar, as a user would. */
 final class PluginJar {
     private PluginJar() {}
 
     static Path compile(Path work, String className, String source) throws IOException {
-        Path src = work.resolve("src").resolve(className.replace('.', '/') + ".java");
+        return compile(work, java.util.Map.of(className, source));
+    }
+
+    /** As {@link #compile(Path, String, String)} for several classes (by fully qualified name) in one jar. */
+    static Path compile(Path work, java.util.Map<String, String> sources) throws IOException {
         Path classes = work.resolve("classes");
-        Files.createDirectories(src.getParent());
         Files.createDirectories(classes);
-        Files.writeString(src, source);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "-classpath", System.getProperty("java.class.path"), "-d", classes.toString()));
+        for (var e : sources.entrySet()) {
+            Path src = work.resolve("src").resolve(e.getKey().replace('.', '/') + ".java");
+            Files.createDirectories(src.getParent());
+            Files.writeString(src, e.getValue());
+            args.add(src.toString());
+        }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("tests need a JDK (javax.tools has no compiler in this runtime)");
         }
-        int rc = javac.run(null, null, null, "-classpath", System.getProperty("java.class.path"), "-d", classes.toString(),
-                src.toString());
+        int rc = javac.run(null, null, null, args.toArray(String[]::new));
         if (rc != 0) {
-            throw new IllegalStateException("javac failed on " + src);
+            throw new IllegalStateException("javac failed on " + sources.keySet());
         }
         Path jar = work.resolve("plugin.jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(out);

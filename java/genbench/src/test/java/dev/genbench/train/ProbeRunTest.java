@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the feature cache and gives the same predictions; an interrupted window resumes.
  */
 class ProbeRunTest {
-    static final Path HF_SMALL = Path.of("src/test/resources/dev/genbench/data/hf-small").toAbsolutePath();
-    static final Path MODELS = Path.of("src/test/resources/dev/genbench/models").toAbsolutePath();
+    static final Path HF_SMALL = TinyProbeConfig.HF_SMALL;
+    static final Path MODELS = TinyProbeConfig.MODELS;
 
     @TempDir
     Path dir;
@@ -54,34 +54,7 @@ class ProbeRunTest {
     private String modelClassPath = "algorithms.BaseDeepfakeDetectionModel";
 
     private Path config() throws IOException {
-        Path yaml = dir.resolve("tiny.yaml");
-        Files.writeString(yaml, """
-                seed_everything: 7
-                dataset_path: %s
-                trainer:
-                  logger:
-                    - class_path: lightning.pytorch.loggers.TensorBoardLogger
-                      init_args: {save_dir: %s}
-                  max_epochs: 2
-                  log_every_n_steps: 1
-                  gradient_clip_val: 1
-                data:
-                  init_args:
-                    train_batch_size: 4
-                    eval_batch_size: 4
-                    num_workers: 2
-                    augmentation_factor: 2
-                model:
-                  class_path: %s
-                  init_args:
-                    model_name: tiny_backbone_probe
-                    optimizer: {class_path: torch.optim.SGD, init_args: {lr: 0.01, momentum: 0.9}}
-                    model_input_size: 16
-                experiment_info:
-                  experiments_data_folder: %s
-                  sliding_windows_definition: {n_generators_per_window: 2, benchmark_type: cumulative}
-                """.formatted(HF_SMALL, dir.resolve("logs"), modelClassPath, dir.resolve("data")));
-        return yaml;
+        return TinyProbeConfig.write(dir, modelClassPath, "[]");
     }
 
     private int fit(String... extra) throws IOException {
@@ -267,11 +240,11 @@ class ProbeRunTest {
 
                 import dev.genbench.models.FeatureExtractor;
                 import dev.genbench.models.ModelCard;
-                import dev.genbench.models.ProbeModel;
+                import dev.genbench.extension.DetectorModule;
                 import java.nio.FloatBuffer;
 
                 /** Negates the card backbone's features and counts the images it saw. */
-                public class NegatedFeatures implements ProbeModel {
+                public class NegatedFeatures implements DetectorModule {
                     @Override
                     public FeatureExtractor featureExtractor(FeatureExtractor backbone) {
                         return new FeatureExtractor() {
@@ -303,7 +276,7 @@ class ProbeRunTest {
             log.reset();
             fit();
             String printed = log.toString(StandardCharsets.UTF_8);
-            assertTrue(printed.contains("model.class_path example.plugin.NegatedFeatures: a plug-in"), printed);
+            assertTrue(printed.contains("model.class_path example.plugin.NegatedFeatures: a plug-in module"), printed);
             assertTrue(!printed.contains("computing"), "fit reads what cache-features filled:\n" + printed);
             assertTrue(Files.exists(dir.resolve("data/experiment_1/window_1/done")), printed);
         } finally {
@@ -323,7 +296,7 @@ class ProbeRunTest {
             int code = cli.execute("fit", "--config", config().toString());
             assertEquals(2, code, err.toString());
             assertTrue(err.toString().contains("model.class_path 'algorithms.BaseDeepfakeDetectionModle' is not a class genbench"
-                    + " knows, and not found in the plug-ins"), err.toString());
+                    + " knows, and it was not found on the plug-in path: searched genbench and ["), err.toString());
             assertTrue(err.toString().contains("did you mean 'algorithms.BaseDeepfakeDetectionModel'?"), err.toString());
         } finally {
             System.clearProperty("genbench.plugins");

@@ -28,8 +28,17 @@ public record EvaluationPipeline(OptionalInt maximumProcessingSize, EvaluationCr
 
     @Override
     public List<Mat> run(Mat decoded, SeededRng itemRng, SeededRng freeRng) {
+        return runViews(decoded, itemRng, this::crops);
+    }
+
+    /**
+     * The mandatory preprocessing, then other views than the cropping strategy's (a detection module's,
+     * dev.genbench.extension). {@code decoded} is consumed; {@code views} gets the preprocessed image, which
+     * stays this method's, and returns views the caller closes.
+     */
+    public List<Mat> runViews(Mat decoded, SeededRng itemRng, java.util.function.Function<Mat, List<Mat>> views) {
         try (Mat preprocessed = MandatoryPreprocessing.evaluation(maximumProcessingSize).run(decoded, itemRng)) {
-            return crops(preprocessed);
+            return views.apply(preprocessed);
         }
     }
 

@@ -42,7 +42,14 @@ public final class CpuBackend implements Backend {
          * small gemm per group: MobileNetV2's convolutions (batch 16, 224x224, one thread) took
          * 1.57 s of CPU per training step plain and 0.83 s with reorders to blocked layouts.
          */
-        GROUPED_CHOSEN
+        GROUPED_CHOSEN,
+        /**
+         * The default: convolutions write channels-last activations, which batch norm, pooling and the
+         * elementwise ops keep, so the trunk of a CNN runs channels-last end to end with no reorder of
+         * activations (weights, which are small, are reordered for oneDNN). Row-major tensors met on
+         * the way (the input image) convolve as in ONEDNN_CHOSEN.
+         */
+        CHANNELS_LAST
     }
 
     static {
@@ -62,9 +69,9 @@ public final class CpuBackend implements Backend {
         this.convLayout = convLayout;
     }
 
-    /** The fast CPU backend: oneDNN for convolution, matmul, pooling and batch norm. */
+    /** The fast CPU backend: oneDNN for convolution, matmul, pooling, batch norm and the hot activations; channels-last CNNs. */
     public static CpuBackend create() {
-        return new CpuBackend(false, ConvLayout.GROUPED_CHOSEN);
+        return new CpuBackend(false, ConvLayout.CHANNELS_LAST);
     }
 
     /** The fast CPU backend with the given convolution layout policy. */
@@ -87,17 +94,49 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public synchronized DeviceBuffer allocate(DType dtype, long elements) {
+    public boolean prefersChannelsLast() {
+        return !reference && convLayout == ConvLayout.CHANNELS_LAST;
+    }
+
+    @Override
+    public DeviceBuffer allocate(DType dtype, long elements) {
+        return allocate(dtype, elements, true);
+    }
+
+    @Override
+    public DeviceBuffer allocateUninitialised(DType dtype, long elements) {
+        return allocate(dtype, elements, false);
+    }
+
+    private synchronized DeviceBuffer allocate(DType dtype, long elements, boolean zeroed) {
         ensureOpen();
         long bytes = Math.max(1, elements) * dtype.byteSize();
         ArrayDeque<MemorySegment> free = pool.get(bytes);
         MemorySegment seg = free == null ? null : free.poll();
         if (seg == null) {
             seg = arena.allocate(bytes, 64);
-        } else {
+        } else if (zeroed) {
             seg.fill((byte) 0);
         }
         return new CpuBuffer(this, seg, elements * dtype.byteSize());
+    }
+
+    /** Ops whose every kernel, Java or oneDNN, writes each output element (none accumulates into its output). */
+    private static final java.util.Set<Op> OVERWRITING = java.util.EnumSet.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.RELU, Op.CLIP,
+            Op.ACT_GRAD, Op.LAYOUT, Op.BATCH_NORM, Op.BATCH_NORM_GRAD, Op.CONV2D);
+    /** Ops whose oneDNN primitives (FP32 on the fast backend) write each output element. */
+    private static final java.util.Set<Op> OVERWRITING_ONEDNN = java.util.EnumSet.of(Op.CONV2D_DATA_GRAD, Op.CONV2D_WEIGHTS_GRAD,
+            Op.MAX_POOL, Op.AVG_POOL, Op.MAX_POOL_GRAD, Op.AVG_POOL_GRAD);
+
+    /** The reference (Normalisation) clips any dtype; the fast path fuses on channels-last FP32 ({@link ChannelsLastNorm}). */
+    @Override
+    public boolean fusesBatchNormActivation(DType dtype, dev.genbench.engine.Layout layout) {
+        return reference || (dtype == DType.FP32 ? layout == dev.genbench.engine.Layout.CHANNELS_LAST && prefersChannelsLast() : dtype == DType.FP64);
+    }
+
+    @Override
+    public boolean overwritesOutputs(Op op, DType dtype) {
+        return OVERWRITING.contains(op) || (!reference && dtype == DType.FP32 && OVERWRITING_ONEDNN.contains(op));
     }
 
     @Override
@@ -178,14 +217,54 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** Ops whose Java kernels are flat loops over memory, right whatever the operands' layout. */
+    private static final java.util.Set<Op> LAYOUT_BLIND = java.util.EnumSet.of(Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.RELU,
+            Op.CLIP, Op.SIGMOID, Op.TANH, Op.ERF, Op.GELU, Op.ACT_GRAD, Op.LAYOUT);
+    /** Ops whose oneDNN primitives are told each operand's layout. */
+    private static final java.util.Set<Op> ONEDNN_LAYOUT_AWARE = java.util.EnumSet.of(Op.CONV2D, Op.CONV2D_DATA_GRAD,
+            Op.CONV2D_WEIGHTS_GRAD, Op.BATCH_NORM, Op.BATCH_NORM_GRAD, Op.MAX_POOL, Op.AVG_POOL, Op.MAX_POOL_GRAD, Op.AVG_POOL_GRAD);
+
     private void dispatch(Launch l) {
         ensureOpen();
         Op op = l.op();
+        boolean fast = !reference && l.in(0).dtype() == DType.FP32;
+        if (OneDnn.anyChannelsLast(l) && !LAYOUT_BLIND.contains(op) && !(fast && ONEDNN_LAYOUT_AWARE.contains(op) && OneDnn.supports(l))
+                && !(Elementwise.isSameShapeBinary(l))) {
+            throw new IllegalStateException(op + " has no kernel for channels-last operands on backend " + name()
+                    + " (engine.LayoutRules should have converted them)");
+        }
         switch (op) {
-            case ADD, SUB, MUL, DIV, POW -> Elementwise.binary(l);
-            case NEG, EXP, LOG, SQRT, RELU, CLIP, SIGMOID, TANH, ERF, GELU -> Elementwise.unary(l);
+            case ADD -> {
+                if (fast && Elementwise.isSameShapeBinary(l)) {
+                    oneDnn().addSameShape(l);
+                } else {
+                    Elementwise.binary(l);
+                }
+            }
+            case SUB, MUL, DIV, POW -> Elementwise.binary(l);
+            case RELU, CLIP -> {
+                if (fast) {
+                    oneDnn().eltwise(l);
+                } else {
+                    Elementwise.unary(l);
+                }
+            }
+            case NEG, EXP, LOG, SQRT, SIGMOID, TANH, ERF, GELU -> Elementwise.unary(l);
             case CAST -> Elementwise.cast(l);
-            case ACT_GRAD -> Elementwise.actGrad(l);
+            case LAYOUT -> {
+                if (fast && l.in(0).shape().rank() == 4) {
+                    oneDnn().layout(l);
+                } else {
+                    Movement.layout(l);
+                }
+            }
+            case ACT_GRAD -> {
+                if (fast && OneDnn.supportsEltwise(((dev.genbench.engine.Attrs.ActGrad) l.attrs()).forward())) {
+                    oneDnn().eltwiseGrad(l);
+                } else {
+                    Elementwise.actGrad(l);
+                }
+            }
             case BCE_WITH_LOGITS -> Elementwise.bceWithLogits(l);
             case DROPOUT -> Elementwise.dropout(l);
             case REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX -> Reductions.reduce(l);
@@ -221,14 +300,18 @@ public final class CpuBackend implements Backend {
                 }
             }
             case BATCH_NORM -> {
-                if (reference || !OneDnn.supports(l)) {
+                if (fast && l.in(0).channelsLast()) {
+                    ChannelsLastNorm.batchNorm(l);
+                } else if (reference || !OneDnn.supports(l)) {
                     Normalisation.run(l);
                 } else {
                     oneDnn().batchNorm(l);
                 }
             }
             case BATCH_NORM_GRAD -> {
-                if (reference || !OneDnn.supports(l)) {
+                if (fast && l.in(0).channelsLast()) {
+                    ChannelsLastNorm.batchNormGrad(l);
+                } else if (reference || !OneDnn.supports(l)) {
                     Normalisation.run(l);
                 } else {
                     oneDnn().batchNormGrad(l);

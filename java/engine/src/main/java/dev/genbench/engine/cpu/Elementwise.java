@@ -159,6 +159,17 @@ final class Elementwise {
         });
     }
 
+    /** A binary op whose operands and output all have one shape (and so one flat loop, whatever the layout). */
+    static boolean isSameShapeBinary(Launch l) {
+        return l.inputs().size() == 2 && l.outputs().size() == 1 && l.in(0).shape().equals(l.out(0).shape())
+                && l.in(1).shape().equals(l.out(0).shape()) && l.in(0).layout() == l.in(1).layout()
+                && l.in(0).layout() == l.out(0).layout()
+                && switch (l.op()) {
+                    case ADD, SUB, MUL, DIV, POW -> true;
+                    default -> false;
+                };
+    }
+
     static void binary(Launch l) {
         TensorView a = l.in(0);
         TensorView b = l.in(1);

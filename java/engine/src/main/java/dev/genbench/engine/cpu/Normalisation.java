@@ -84,7 +84,8 @@ final class Normalisation {
                 for (int i = 0; i < n; i++) {
                     long base = ((long) i * c + ch) * spatial;
                     for (long s = 0; s < spatial; s++) {
-                        Mem.set(ys, t, base + s, (Mem.get(xs, t, base + s) - mean) * invstd * gamma + beta);
+                        double y = (Mem.get(xs, t, base + s) - mean) * invstd * gamma + beta;
+                        Mem.set(ys, t, base + s, Math.min(Math.max(y, a.clipMin()), a.clipMax()));
                     }
                 }
                 Mem.set(ms, t, ch, mean);

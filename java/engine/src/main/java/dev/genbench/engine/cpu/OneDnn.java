@@ -13,6 +13,9 @@ import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
+import org.bytedeco.dnnl.binary;
+import org.bytedeco.dnnl.eltwise_backward;
+import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
@@ -32,6 +35,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
@@ -102,6 +107,42 @@ final class OneDnn implements AutoCloseable {
 
     private static memory.desc desc(long[] dims) {
         return new memory.desc(dims, memory.data_type.f32, plainTag(dims.length));
+    }
+
+    /** The operand's logical dims in its memory layout (nhwc for channels-last). */
+    private static memory.desc desc(TensorView v) {
+        long[] dims = v.shape().longDims();
+        return new memory.desc(dims, memory.data_type.f32, v.channelsLast() ? memory.format_tag.nhwc : plainTag(dims.length));
+    }
+
+    /** The operand as a flat run of elements: for ops that do not care where each element lies. */
+    private static memory.desc flat(TensorView v) {
+        return new memory.desc(new long[] {Math.max(1, v.elementCount())}, memory.data_type.f32, memory.format_tag.a);
+    }
+
+    private static String layouts(Launch l) {
+        StringBuilder sb = new StringBuilder();
+        for (TensorView v : l.inputs()) {
+            sb.append(v.channelsLast() ? 'L' : 'R');
+        }
+        for (TensorView v : l.outputs()) {
+            sb.append(v.channelsLast() ? 'L' : 'R');
+        }
+        return sb.toString();
+    }
+
+    static boolean anyChannelsLast(Launch l) {
+        for (TensorView v : l.inputs()) {
+            if (v.channelsLast()) {
+                return true;
+            }
+        }
+        for (TensorView v : l.outputs()) {
+            if (v.channelsLast()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long[] padRank(Shape s, int rank) {
@@ -182,7 +223,8 @@ final class OneDnn implements AutoCloseable {
 
     synchronized void conv(Launch l) {
         Attrs.Conv attrs = l.attrs() instanceof Attrs.ConvGrad g ? g.conv() : (Attrs.Conv) l.attrs();
-        if (convLayout == CpuBackend.ConvLayout.PLAIN || (convLayout == CpuBackend.ConvLayout.GROUPED_CHOSEN && attrs.groups() == 1)) {
+        if (!anyChannelsLast(l) && (convLayout == CpuBackend.ConvLayout.PLAIN
+                || (convLayout == CpuBackend.ConvLayout.GROUPED_CHOSEN && attrs.groups() == 1))) {
             convPlain(l);
             return;
         }
@@ -256,35 +298,42 @@ final class OneDnn implements AutoCloseable {
 
     private Plan convPlan(Launch l) {
         Attrs.Conv a = l.attrs() instanceof Attrs.ConvGrad g ? g.conv() : (Attrs.Conv) l.attrs();
-        Shape x;
+        TensorView xv;
+        TensorView yv;
         Shape w;
-        Shape y;
         switch (l.op()) {
             case CONV2D -> {
-                x = l.in(0).shape();
+                xv = l.in(0);
                 w = l.in(1).shape();
-                y = l.out(0).shape();
+                yv = l.out(0);
             }
             case CONV2D_DATA_GRAD -> {
-                x = l.out(0).shape();
+                xv = l.out(0);
                 w = l.in(1).shape();
-                y = l.in(0).shape();
+                yv = l.in(0);
             }
             default -> {
-                x = l.in(0).shape();
+                xv = l.in(0);
                 w = l.out(0).shape();
-                y = l.in(1).shape();
+                yv = l.in(1);
             }
         }
+        Shape x = xv.shape();
+        Shape y = yv.shape();
         boolean bias = l.op() == Op.CONV2D && l.inputs().size() > 2;
-        String key = l.op() + key(a, x, w, y) + bias;
+        String key = l.op() + key(a, x, w, y) + bias + layouts(l);
         Plan plan = convPlans.get(key);
         if (plan != null) {
             return plan;
         }
-        ConvDescs user = convDescs(a, x, w, y, bias);
+        ConvDescs plain = convDescs(a, x, w, y, bias);
+        ConvDescs user = new ConvDescs(desc(xv), plain.weights(), plain.bias(), desc(yv),
+                plain.strides(), plain.dilates(), plain.padL(), plain.padR());
         long[] wd = a.groups() == 1 ? w.longDims() : new long[] {a.groups(), w.dim(0) / a.groups(), w.dim(1), w.dim(2), w.dim(3)};
-        ConvDescs any = new ConvDescs(anyDesc(x.longDims()), anyDesc(wd), bias ? user.bias() : null, anyDesc(y.longDims()),
+        // Channels-last activations are handed over as they are (oneDNN's brgconv kernels take them);
+        // row-major ones and the weights in whatever layout oneDNN chooses, behind cached reorders.
+        ConvDescs any = new ConvDescs(xv.channelsLast() ? user.src() : anyDesc(x.longDims()), anyDesc(wd), bias ? user.bias() : null,
+                yv.channelsLast() ? user.dst() : anyDesc(y.longDims()),
                 user.strides(), user.dilates(), user.padL(), user.padR());
         convolution_forward.primitive_desc fwd = forwardPd(any, bias);
         plan = switch (l.op()) {
@@ -416,11 +465,14 @@ final class OneDnn implements AutoCloseable {
      */
     synchronized void batchNorm(Launch l) {
         Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
+        if (a.clips()) {
+            throw new IllegalStateException("oneDNN's batch norm here has no fused clip; CpuBackend.fusesBatchNormActivation should have said so");
+        }
         Shape xs = l.in(0).shape();
         try (PointerScope _ = new PointerScope()) {
-            memory.desc d = desc(xs.longDims());
+            memory.desc d = desc(l.in(0));
             memory.desc c = desc2(xs.dim(1));
-            String key = "bn" + xs + a;
+            String key = "bn" + xs + a + layouts(l);
             primitive p = primitives.get(key);
             if (p == null) {
                 p = new batch_normalization_forward(bnForwardPd(d, a));
@@ -462,9 +514,9 @@ final class OneDnn implements AutoCloseable {
         Attrs.BatchNorm a = (Attrs.BatchNorm) l.attrs();
         Shape xs = l.in(0).shape();
         try (PointerScope _ = new PointerScope()) {
-            memory.desc d = desc(xs.longDims());
+            memory.desc d = desc(l.in(0));
             memory.desc c = desc2(xs.dim(1));
-            String key = "bnBwd" + xs + a;
+            String key = "bnBwd" + xs + a + layouts(l);
             primitive p = primitives.get(key);
             if (p == null) {
                 int flags = SCALE_SHIFT | (a.training() ? 0 : GLOBAL_STATS);
@@ -494,8 +546,8 @@ final class OneDnn implements AutoCloseable {
 
     private final Map<String, PoolPrims> pools = new HashMap<>();
 
-    private PoolPrims poolPrims(boolean max, Attrs.Pool p, Shape x, Shape y) {
-        String key = (max ? "max" : "avg") + x + y + Arrays.toString(p.kernel()) + Arrays.toString(p.strides()) + Arrays.toString(p.pads()) + p.countIncludePad();
+    private PoolPrims poolPrims(boolean max, Attrs.Pool p, Shape x, Shape y, memory.desc src, memory.desc dst, boolean channelsLast) {
+        String key = (max ? "max" : "avg") + x + y + channelsLast + Arrays.toString(p.kernel()) + Arrays.toString(p.strides()) + Arrays.toString(p.pads()) + p.countIncludePad();
         PoolPrims cached = pools.get(key);
         if (cached != null) {
             return cached;
@@ -503,8 +555,6 @@ final class OneDnn implements AutoCloseable {
         var alg = max ? org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max
                 : p.countIncludePad() ? org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_include_padding
                 : org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_exclude_padding;
-        memory.desc src = desc(x.longDims());
-        memory.desc dst = desc(y.longDims());
         long[] strides = {p.strides()[0], p.strides()[1]};
         long[] kernel = {p.kernel()[0], p.kernel()[1]};
         long[] dil = {0, 0};
@@ -541,9 +591,9 @@ final class OneDnn implements AutoCloseable {
         Shape x = l.in(0).shape();
         Shape y = grad ? l.in(1).shape() : l.out(0).shape();
         try (PointerScope _ = new PointerScope()) {
-            PoolPrims prims = poolPrims(max, p, x, y);
-            memory.desc src = desc(x.longDims());
-            memory.desc dst = desc(y.longDims());
+            memory.desc src = desc(l.in(0));
+            memory.desc dst = desc(grad ? l.in(1) : l.out(0));
+            PoolPrims prims = poolPrims(max, p, x, y, src, dst, l.in(0).channelsLast());
             if (!grad) {
                 IntMemoryMap args = new IntMemoryMap();
                 args.put(DNNL_ARG_SRC, wrap(src, l.in(0)));
@@ -565,6 +615,99 @@ final class OneDnn implements AutoCloseable {
                 }
                 prims.backward().execute(strm, args);
             }
+            strm._wait();
+        }
+    }
+
+    // ------------------------------------------------------------------ elementwise and layout
+
+    /** A cached primitive by key, made by {@code make} on first use. */
+    private primitive cached(String key, java.util.function.Supplier<primitive> make) {
+        primitive p = primitives.get(key);
+        if (p == null) {
+            p = make.get();
+            keep(p);
+            primitives.put(key, p);
+        }
+        return p;
+    }
+
+    private static org.bytedeco.dnnl.global.dnnl.algorithm eltwiseAlgorithm(Op op) {
+        return op == Op.RELU ? org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu : org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_clip_v2;
+    }
+
+    /** oneDNN's eltwise runs ReLU and clip; clip_v2 is torch's hardtanh (the bounds themselves pass no gradient). */
+    static boolean supportsEltwise(Op op) {
+        return op == Op.RELU || op == Op.CLIP;
+    }
+
+    private eltwise_forward.primitive_desc eltwisePd(memory.desc d, Op op, float lo, float hi) {
+        return new eltwise_forward.primitive_desc(eng, org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training, eltwiseAlgorithm(op), d, d, lo, hi);
+    }
+
+    /** ReLU or clip forward over the flat operand: layout-blind, vectorised, on oneDNN's threads. */
+    synchronized void eltwise(Launch l) {
+        Op op = l.op();
+        float lo = op == Op.RELU ? 0f : (float) ((Attrs.Clip) l.attrs()).min();
+        float hi = op == Op.RELU ? 0f : (float) ((Attrs.Clip) l.attrs()).max();
+        try (PointerScope _ = new PointerScope()) {
+            memory.desc d = flat(l.in(0));
+            primitive p = cached("eltwise" + op + l.in(0).elementCount() + "/" + lo + "/" + hi,
+                    () -> new eltwise_forward(eltwisePd(d, op, lo, hi)));
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(DNNL_ARG_SRC, wrap(d, l.in(0)));
+            args.put(DNNL_ARG_DST, wrap(d, l.out(0)));
+            p.execute(strm, args);
+            strm._wait();
+        }
+    }
+
+    /** The gradient of ReLU or clip: inputs x (the forward input) and g; output g where x is inside the bounds. */
+    synchronized void eltwiseGrad(Launch l) {
+        Attrs.ActGrad a = (Attrs.ActGrad) l.attrs();
+        Op op = a.forward();
+        float lo = op == Op.RELU ? 0f : (float) a.min();
+        float hi = op == Op.RELU ? 0f : (float) a.max();
+        try (PointerScope _ = new PointerScope()) {
+            memory.desc d = flat(l.in(0));
+            primitive p = cached("eltwiseBwd" + op + l.in(0).elementCount() + "/" + lo + "/" + hi,
+                    () -> new eltwise_backward(new eltwise_backward.primitive_desc(eng, eltwiseAlgorithm(op), d, d, d, lo, hi,
+                            eltwisePd(d, op, lo, hi))));
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(DNNL_ARG_SRC, wrap(d, l.in(0)));
+            args.put(DNNL_ARG_DIFF_DST, wrap(d, l.in(1)));
+            args.put(DNNL_ARG_DIFF_SRC, wrap(d, l.out(0)));
+            p.execute(strm, args);
+            strm._wait();
+        }
+    }
+
+    /** a + b of one shape and layout (residual sums, gradient accumulation), in place when the output is a. */
+    synchronized void addSameShape(Launch l) {
+        try (PointerScope _ = new PointerScope()) {
+            memory.desc d = flat(l.in(0));
+            primitive p = cached("add" + l.in(0).elementCount(),
+                    () -> new binary(new binary.primitive_desc(eng, org.bytedeco.dnnl.global.dnnl.algorithm.binary_add, d, d, d)));
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(DNNL_ARG_SRC_0, wrap(d, l.in(0)));
+            args.put(DNNL_ARG_SRC_1, wrap(d, l.in(1)));
+            args.put(DNNL_ARG_DST, wrap(d, l.out(0)));
+            p.execute(strm, args);
+            strm._wait();
+        }
+    }
+
+    /** Layout conversion (row-major to channels-last or back) with oneDNN's reorder. */
+    synchronized void layout(Launch l) {
+        try (PointerScope _ = new PointerScope()) {
+            memory.desc from = desc(l.in(0));
+            memory.desc to = desc(l.out(0));
+            primitive p = cached("layout" + l.in(0).shape() + layouts(l),
+                    () -> new org.bytedeco.dnnl.reorder(new org.bytedeco.dnnl.reorder.primitive_desc(eng, from, eng, to)));
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(DNNL_ARG_FROM, wrap(from, l.in(0)));
+            args.put(DNNL_ARG_TO, wrap(to, l.out(0)));
+            p.execute(strm, args);
             strm._wait();
         }
     }

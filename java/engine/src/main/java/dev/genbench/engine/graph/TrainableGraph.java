@@ -58,6 +58,8 @@ public final class TrainableGraph implements AutoCloseable {
     private final Map<String, Tensor> buffers;
     private final Map<String, HostValue> constants;
     private final Map<List<Shape>, Map<String, HostValue>> folded = new HashMap<>();
+    /** Outputs of BatchNormalization nodes whose only reader is a Relu or Clip: run as one fused op. */
+    private final Set<String> fusedBatchNormOutputs;
     private Mode mode = Mode.TRAIN;
     private long dropoutSeed;
     private long dropoutCalls;
@@ -77,6 +79,7 @@ public final class TrainableGraph implements AutoCloseable {
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         this.buffers = Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
         this.constants = Map.copyOf(constants);
+        this.fusedBatchNormOutputs = fusableBatchNormOutputs(this.nodes, this.outputs);
         List<GraphNode> unsupported = this.nodes.stream().filter(n -> !SUPPORTED.contains(n.opType())).toList();
         if (!unsupported.isEmpty()) {
             GraphNode n = unsupported.get(0);
@@ -87,6 +90,36 @@ public final class TrainableGraph implements AutoCloseable {
                     + "; supported ops are " + SUPPORTED);
         }
     }
+
+    /**
+     * The y outputs of BatchNormalization nodes read by exactly one node, a Relu or Clip, and not graph
+     * outputs: the activation is fused into the batch norm ({@link Ops#batchNormActivation}), as
+     * conv-BN-activation stacks (ResNet, MobileNetV2) have them.
+     */
+    private static Set<String> fusableBatchNormOutputs(List<GraphNode> nodes, List<String> outputs) {
+        Map<String, List<GraphNode>> readers = new HashMap<>();
+        for (GraphNode n : nodes) {
+            for (String in : n.inputs()) {
+                readers.computeIfAbsent(in, k -> new java.util.ArrayList<>()).add(n);
+            }
+        }
+        Set<String> fusable = new java.util.HashSet<>();
+        for (GraphNode n : nodes) {
+            if (!n.opType().equals("BatchNormalization") || n.outputs().isEmpty()) {
+                continue;
+            }
+            String y = n.outputs().get(0);
+            List<GraphNode> r = readers.getOrDefault(y, List.of());
+            if (r.size() == 1 && (r.get(0).opType().equals("Relu") || r.get(0).opType().equals("Clip"))
+                    && r.get(0).inputs().get(0).equals(y) && !outputs.contains(y)) {
+                fusable.add(y);
+            }
+        }
+        return Set.copyOf(fusable);
+    }
+
+    /** A batch norm whose activation is still to come: the fused op runs when its Relu or Clip does. */
+    private record PendingBatchNorm(Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var, Attrs.BatchNorm attrs) {}
 
     public String modelName() {
         return modelName;
@@ -213,7 +246,10 @@ public final class TrainableGraph implements AutoCloseable {
             case "Add", "Sub", "Mul", "Div", "Pow" -> new Object[] {binary(n, in[0], in[1])};
             case "Equal" -> new Object[] {hostBinary("Equal", host(n, in, 0), host(n, in, 1))};
             case "Where" -> new Object[] {where(host(n, in, 0), host(n, in, 1), host(n, in, 2))};
-            case "Neg", "Exp", "Log", "Sqrt", "Relu", "Sigmoid", "Tanh", "Erf", "Gelu" -> new Object[] {unary(n, dev(in[0], null))};
+            case "Relu" -> new Object[] {in[0] instanceof PendingBatchNorm p
+                    ? Ops.batchNormActivation(p.x(), p.scale(), p.bias(), p.mean(), p.var(), p.attrs(), 0, Double.POSITIVE_INFINITY)
+                    : unary(n, dev(in[0], null))};
+            case "Neg", "Exp", "Log", "Sqrt", "Sigmoid", "Tanh", "Erf", "Gelu" -> new Object[] {unary(n, dev(in[0], null))};
             case "Clip" -> new Object[] {clip(n, in)};
             case "Conv" -> new Object[] {conv(n, in)};
             case "Gemm" -> new Object[] {gemm(n, in)};
@@ -459,6 +495,9 @@ public final class TrainableGraph implements AutoCloseable {
         if (n.hasInput(2)) {
             max = host(n, in, 2).doubleAt(0);
         }
+        if (in[0] instanceof PendingBatchNorm p) {
+            return Ops.batchNormActivation(p.x(), p.scale(), p.bias(), p.mean(), p.var(), p.attrs(), min, max);
+        }
         return Ops.clip(dev(in[0], null), min, max);
     }
 
@@ -546,8 +585,11 @@ public final class TrainableGraph implements AutoCloseable {
         }
         // ONNX's momentum weighs the old running value (default 0.9); ours, like torch's, the new one.
         double momentum = 1 - n.floatAttr("momentum", 0.9);
-        Tensor y = Ops.batchNorm(x, dev(in[1], x.dtype()), dev(in[2], x.dtype()), mean, var,
-                new Attrs.BatchNorm(n.floatAttr("epsilon", 1e-5), momentum, mode == Mode.TRAIN));
+        Attrs.BatchNorm attrs = new Attrs.BatchNorm(n.floatAttr("epsilon", 1e-5), momentum, mode == Mode.TRAIN);
+        if (fusedBatchNormOutputs.contains(n.outputs().get(0))) {
+            return new Object[] {new PendingBatchNorm(x, dev(in[1], x.dtype()), dev(in[2], x.dtype()), mean, var, attrs), mean, var};
+        }
+        Tensor y = Ops.batchNorm(x, dev(in[1], x.dtype()), dev(in[2], x.dtype()), mean, var, attrs);
         // A training-mode export names the updated running statistics as outputs 1 and 2.
         return new Object[] {y, mean, var};
     }

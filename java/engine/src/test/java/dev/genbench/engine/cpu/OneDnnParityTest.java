@@ -94,7 +94,37 @@ class OneDnnParityTest {
                 new Case("avg pool 3x3 stride 1 pad 1 including pads", new int[][] {{1, 2, 6, 6}},
                         (x, p) -> Ops.avgPool(x, pool(3, 1, 1, true))),
                 new Case("matmul 4-d attention-shaped", new int[][] {{2, 3, 6, 8}, {2, 3, 8, 6}},
-                        (x, p) -> Ops.matmul(x, p[0])));
+                        (x, p) -> Ops.matmul(x, p[0])),
+                // Channels-last: the layout the fast backend's CNNs run in (its own batch norm, oneDNN's
+                // nhwc convolutions, pooling and eltwise); each result is read back in logical order.
+                new Case("channels-last batch norm, training", new int[][] {{4, 19, 5, 3}, {19}, {19}, {19}, {19}}, 3,
+                        (x, p) -> Ops.batchNorm(cl(x), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-5, 0.1, true))),
+                new Case("channels-last batch norm, eval", new int[][] {{3, 40, 4, 4}, {40}, {40}, {40}, {40}}, 3,
+                        (x, p) -> Ops.batchNorm(cl(x), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-3, 0.1, false))),
+                new Case("channels-last batch norm with a fused ReLU6, training", new int[][] {{4, 11, 5, 3}, {11}, {11}, {11}, {11}}, 3,
+                        (x, p) -> Ops.batchNormActivation(cl(Ops.mul(x, Ops.scalar(x, 4))), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-5, 0.1, true), 0, 6)),
+                new Case("channels-last batch norm with a fused ReLU, eval", new int[][] {{3, 9, 4, 4}, {9}, {9}, {9}, {9}}, 3,
+                        (x, p) -> Ops.batchNormActivation(cl(x), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-3, 0.1, false), 0, Double.POSITIVE_INFINITY)),
+                new Case("channels-last max pool 3x3 stride 2 pad 1", new int[][] {{2, 5, 9, 9}},
+                        (x, p) -> Ops.maxPool(cl(x), pool(3, 2, 1, false))),
+                new Case("channels-last avg pool 2x2", new int[][] {{2, 6, 8, 8}},
+                        (x, p) -> Ops.avgPool(cl(x), pool(2, 2, 0, false))),
+                new Case("channels-last relu6 and relu (oneDNN eltwise) and a residual sum", new int[][] {{2, 8, 5, 5}},
+                        (x, p) -> Ops.add(Ops.relu6(Ops.mul(cl(x), cl(x))), Ops.relu(cl(x)))),
+                new Case("channels-last MobileNetV2 block: conv, BN, relu6, depthwise, residual, global pool",
+                        new int[][] {{2, 8, 7, 7}, {16, 8, 1, 1}, {16}, {16}, {16, 1, 3, 3}, {8, 16, 1, 1}, {16}, {16}}, 6,
+                        (x, p) -> {
+                            Tensor h = Ops.conv2d(x, p[0], null, conv(1, 1, new int[] {0, 0, 0, 0}, 1, 1, 1));
+                            h = Ops.relu6(Ops.batchNorm(h, p[1], p[2], p[5], p[6], new Attrs.BatchNorm(1e-5, 0.1, true)));
+                            h = Ops.relu6(Ops.conv2d(h, p[3], null, conv(1, 1, new int[] {1, 1, 1, 1}, 1, 1, 16)));
+                            h = Ops.conv2d(h, p[4], null, conv(1, 1, new int[] {0, 0, 0, 0}, 1, 1, 1));
+                            return Ops.globalAvgPool(Ops.add(h, x));
+                        }));
+    }
+
+    /** The tensor stored channels-last (a recorded conversion, so its gradient is converted back). */
+    private static Tensor cl(Tensor x) {
+        return Ops.toLayout(x, dev.genbench.engine.Layout.CHANNELS_LAST);
     }
 
     @TestFactory

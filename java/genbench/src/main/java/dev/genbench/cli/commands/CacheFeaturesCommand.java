@@ -43,7 +43,7 @@ public final class CacheFeaturesCommand extends RunCommand {
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded);
         dev.genbench.train.StopSignals.install();
         try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(loaded.config()),
-                seeded.config().seedEverything().seed())) {
+                seeded.config().seedEverything().seed(), plugins())) {
             run.cacheFeatures(share);
         } catch (dev.genbench.train.TrainingStopped stopped) {
             return Workspace.stopped(stopped, null);

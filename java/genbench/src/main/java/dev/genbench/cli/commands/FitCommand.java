@@ -44,7 +44,7 @@ public final class FitCommand extends RunCommand {
         LoadedConfig seeded = Workspace.withResolvedSeed(loaded, layout.latestSavedConfig("fit"));
         StopSignals.install();
         try (DetectorRun run = DetectorRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(seeded.config()),
-                seeded.config().seedEverything().seed())) {
+                seeded.config().seedEverything().seed(), plugins())) {
             run.fit(force);
             Log.info("%n%s", run.summary("validate"));
         } catch (TrainingStopped stopped) {

@@ -75,7 +75,7 @@ public final class SlurmCommand implements Runnable {
             LoadedConfig seeded = Workspace.withResolvedSeed(loaded, layout.latestSavedConfig("fit"));
             int windows;
             try (ProbeRun run = ProbeRun.open(seeded, layout, Workspace.modelsFolder(), Workspace.featureCacheRoot(seeded.config()),
-                    seeded.config().seedEverything().seed())) {
+                    seeded.config().seedEverything().seed(), plugins())) {
                 windows = run.windowCount();
             }
             List<String> args = new ArrayList<>();
@@ -91,6 +91,16 @@ public final class SlurmCommand implements Runnable {
                         }
                     }
                 }
+            }
+            if (classpath != null && !classpath.isBlank()) {
+                // the jobs load the same plug-ins, by absolute paths since they may start elsewhere
+                List<String> entries = new ArrayList<>();
+                for (String entry : classpath.split(java.io.File.pathSeparator)) {
+                    if (!entry.isBlank()) {
+                        entries.add(Path.of(entry.strip()).toAbsolutePath().normalize().toString());
+                    }
+                }
+                args.add("--classpath=" + String.join(java.io.File.pathSeparator, entries));
             }
             if (!seeded.config().seedEverything().equals(loaded.config().seedEverything())) {
                 args.add("--seed_everything=" + seeded.config().seedEverything().seed()); // one drawn seed for every job
