@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.genbench.models.ModelCatalogue;
-import dev.genbench.train.FitCommand.Stop;
 import dev.genbench.train.GenbenchProcess.Outcome;
+import dev.genbench.train.StoppableFit.Stop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +38,8 @@ class MiniBenchmarkResumeTest {
 
     @TempDir
     static Path dir;
-    static FitCommand probe;
-    static FitCommand tune;
+    static StoppableFit probe;
+    static StoppableFit tune;
     static Path baseline;
 
     static List<String> arguments(String modelConfig, int epochs, String... overrides) {
@@ -62,8 +62,8 @@ class MiniBenchmarkResumeTest {
                     + " (or the README's main command) builds it");
         }
         assumeTrue(missing == null, missing + " is not built; run ./genbench make-mini-benchmark (or the README's main command)");
-        probe = new FitCommand(dir, MODELS, arguments("mobilenetv2_nsfw_probe_multicrop.yaml", 2), 3);
-        tune = new FitCommand(dir, MODELS, arguments("mobilenetv2_nsfw_tune_resize.yaml", 1, "--model.init_args.model_input_size=32"), 3);
+        probe = new StoppableFit(dir, MODELS, arguments("mobilenetv2_nsfw_probe_multicrop.yaml", 2), 3);
+        tune = new StoppableFit(dir, MODELS, arguments("mobilenetv2_nsfw_tune_resize.yaml", 1, "--model.init_args.model_input_size=32"), 3);
         baseline = dir.resolve("baseline");
         Outcome o = probe.fit(baseline, "0", null, null);
         assertEquals(0, o.exit(), o.output());
@@ -72,7 +72,7 @@ class MiniBenchmarkResumeTest {
     /** A data folder for case {@code name} whose feature cache starts as a copy of the uninterrupted run's. */
     static Path withCachedFeatures(String name) throws Exception {
         Path data = dir.resolve(name);
-        FitCommand.copyTree(probe.cache(baseline), probe.cache(data));
+        StoppableFit.copyTree(probe.cache(baseline), probe.cache(data));
         return data;
     }
 

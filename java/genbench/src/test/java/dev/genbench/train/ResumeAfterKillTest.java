@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genbench.io.PredictionsFile;
 import dev.genbench.io.StateFile;
-import dev.genbench.train.FitCommand.Stop;
 import dev.genbench.train.GenbenchProcess.Outcome;
+import dev.genbench.train.StoppableFit.Stop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +31,8 @@ class ResumeAfterKillTest {
     static Path dir;
     static Path baseline;
     /** The fit command of the probe run, and of the same run with the backbone fine-tuned. */
-    static FitCommand probe;
-    static FitCommand tune;
+    static StoppableFit probe;
+    static StoppableFit tune;
 
     static Path config() throws IOException {
         Path yaml = dir.resolve("tiny.yaml");
@@ -76,8 +76,8 @@ class ResumeAfterKillTest {
 
     @BeforeAll
     static void uninterruptedRun() throws Exception {
-        probe = new FitCommand(dir, ProbeRunTest.MODELS, List.of("--config", config().toString()), 2);
-        tune = new FitCommand(dir, ProbeRunTest.MODELS, List.of("--config", tuneConfig().toString()), 2);
+        probe = new StoppableFit(dir, ProbeRunTest.MODELS, List.of("--config", config().toString()), 2);
+        tune = new StoppableFit(dir, ProbeRunTest.MODELS, List.of("--config", tuneConfig().toString()), 2);
         baseline = dir.resolve("baseline");
         Outcome o = probe.fit(baseline, "0", null, null);
         assertEquals(0, o.exit(), o.output());
@@ -235,7 +235,7 @@ class ResumeAfterKillTest {
         Path data = dir.resolve("vanishing");
         Path dataset = dir.resolve("dataset-copy");
         Path away = dir.resolve("dataset-away");
-        FitCommand.copyTree(ProbeRunTest.HF_SMALL, dataset);
+        StoppableFit.copyTree(ProbeRunTest.HF_SMALL, dataset);
         Outcome failed = probe.fit(data, "1", "cache-batch@2=pause", p -> move(dataset, away), "--dataset_path=" + dataset);
         assertEquals(2, failed.exit(), failed.output());
         assertTrue(failed.output().contains("error: the dataset '" + dataset + "' disappeared during the run"), failed.output());

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * @param args the configuration arguments ({@code --config} files and overrides)
  * @param windows how many windows the experiment has
  */
-record FitCommand(Path dir, Path models, List<String> args, int windows) {
-    FitCommand {
+record StoppableFit(Path dir, Path models, List<String> args, int windows) {
+    StoppableFit {
         args = List.copyOf(args);
     }
 
