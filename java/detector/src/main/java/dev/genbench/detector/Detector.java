@@ -65,7 +65,7 @@ public final class Detector implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new UserError("detector model '" + file + "' does not exist; pass --model FILE (written by `genbench export`)");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxRuntime.environment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.intraOpThreads() > 0) {

@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.genbench.console.Progress;
 import dev.genbench.console.UserError;
+import dev.genbench.detector.OnnxRuntime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -158,7 +159,7 @@ public final class ProbeCheck {
         int[] y = new int[rows.size()];
         List<String> owner = new ArrayList<>();
         List<String> group = new ArrayList<>();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxRuntime.environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
             try (OrtSession session = env.createSession(model.toString(), options);

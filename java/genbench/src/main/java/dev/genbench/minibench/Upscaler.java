@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.genbench.console.UserError;
+import dev.genbench.detector.OnnxRuntime;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -25,7 +26,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * models' 0-1 range into the graph), so this class needs no per-model range. Close it.
  */
 final class Upscaler implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OnnxRuntime.environment();
     private final OrtSession session;
     private final int scale;
     private final Path file;

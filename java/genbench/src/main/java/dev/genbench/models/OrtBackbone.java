@@ -12,6 +12,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.genbench.config.Devices;
 import dev.genbench.config.TrainerConfig;
 import dev.genbench.console.UserError;
+import dev.genbench.detector.OnnxRuntime;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -113,7 +114,7 @@ public final class OrtBackbone implements FeatureExtractor {
                     : "export it with models/onnx/export_backbone.py";
             throw new UserError("the ONNX file '" + file + "' of model card '" + model.card().name() + "' is missing; " + how);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxRuntime.environment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.intraOpThreads() > 0) {
