@@ -14,15 +14,30 @@ public enum Layout {
     /** Rank 4, logical [N, C, H, W] stored as [N, H, W, C] (torch's channels_last memory format). */
     CHANNELS_LAST;
 
-    /** Where an element with logical row-major index {@code i} of a 4-d shape lies in channels-last memory. */
-    public static long channelsLastOffset(Shape s, long i) {
-        long c = s.dim(1);
-        long h = s.dim(2);
-        long w = s.dim(3);
-        long x = i % w;
-        long y = (i / w) % h;
-        long ch = (i / (w * h)) % c;
-        long n = i / (w * h * c);
-        return ((n * h + y) * w + x) * c + ch;
+    /** Element strides of each logical dimension of {@code s} in memory laid out this way. */
+    public long[] strides(Shape s) {
+        if (this == CHANNELS_LAST) {
+            long c = s.dim(1);
+            long w = s.dim(3);
+            return new long[] {s.dim(2) * w * c, 1, w * c, c};
+        }
+        long[] st = new long[s.rank()];
+        long acc = 1;
+        for (int d = s.rank() - 1; d >= 0; d--) {
+            st[d] = acc;
+            acc *= s.dim(d);
+        }
+        return st;
+    }
+
+    /** Where the element with logical (row-major) index {@code i} of {@code s} lies, given {@link #strides} of {@code s}. */
+    public static long offset(Shape s, long[] strides, long i) {
+        long off = 0;
+        long rem = i;
+        for (int d = s.rank() - 1; d >= 0; d--) {
+            off += (rem % s.dim(d)) * strides[d];
+            rem /= s.dim(d);
+        }
+        return off;
     }
 }

@@ -224,8 +224,9 @@ public final class Tensor implements AutoCloseable {
         checkCount(values.length);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate((long) values.length * dtype.byteSize(), 8);
+            long[] st = memoryStrides();
             for (int i = 0; i < values.length; i++) {
-                put(host, memoryIndex(i), values[i]);
+                put(host, memoryIndex(i, st), values[i]);
             }
             backend.copyIn(buffer(), host);
         }
@@ -235,8 +236,9 @@ public final class Tensor implements AutoCloseable {
         checkCount(values.length);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate((long) values.length * dtype.byteSize(), 8);
+            long[] st = memoryStrides();
             for (int i = 0; i < values.length; i++) {
-                put(host, memoryIndex(i), values[i]);
+                put(host, memoryIndex(i, st), values[i]);
             }
             backend.copyIn(buffer(), host);
         }
@@ -265,8 +267,9 @@ public final class Tensor implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate(Math.max(1, buffer().byteSize()), 8);
             backend.copyOut(buffer(), host);
+            long[] st = memoryStrides();
             for (int i = 0; i < n; i++) {
-                out[i] = get(host, memoryIndex(i));
+                out[i] = get(host, memoryIndex(i, st));
             }
         }
         return out;
@@ -303,9 +306,14 @@ public final class Tensor implements AutoCloseable {
         return toDoubles()[0];
     }
 
-    /** Where the element with logical (row-major) index {@code i} lies in this tensor's memory. */
-    private long memoryIndex(long i) {
-        return layout == Layout.CHANNELS_LAST ? Layout.channelsLastOffset(shape, i) : i;
+    /** Where the element with logical (row-major) index {@code i} lies in this tensor's memory ({@code st}: {@link #memoryStrides}). */
+    private long memoryIndex(long i, long[] st) {
+        return st == null ? i : Layout.offset(shape, st, i);
+    }
+
+    /** This tensor's memory strides, or null when row-major (logical index = memory index). */
+    private long[] memoryStrides() {
+        return layout == Layout.ROW_MAJOR ? null : layout.strides(shape);
     }
 
     private void checkCount(int n) {

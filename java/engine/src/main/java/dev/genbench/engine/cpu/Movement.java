@@ -68,25 +68,8 @@ final class Movement {
     static void layout(Launch l) {
         TensorView x = l.in(0);
         TensorView y = l.out(0);
-        stridedCopy(CpuBackend.seg(x), 0, memoryStrides(x), CpuBackend.seg(y), 0, memoryStrides(y),
+        stridedCopy(CpuBackend.seg(x), 0, x.layout().strides(x.shape()), CpuBackend.seg(y), 0, y.layout().strides(y.shape()),
                 x.shape().dims(), x.dtype().byteSize());
-    }
-
-    /** Element strides of each logical dimension in the view's memory. */
-    static long[] memoryStrides(TensorView v) {
-        Shape s = v.shape();
-        if (v.channelsLast()) {
-            long c = s.dim(1);
-            long w = s.dim(3);
-            return new long[] {s.dim(2) * w * c, 1, w * c, c};
-        }
-        long[] st = new long[s.rank()];
-        long acc = 1;
-        for (int d = s.rank() - 1; d >= 0; d--) {
-            st[d] = acc;
-            acc *= s.dim(d);
-        }
-        return st;
     }
 
     static void copy(Launch l) {
