@@ -168,12 +168,7 @@ final class OneDnn implements AutoCloseable {
             memory.desc bd = desc(b);
             memory.desc cd = desc(c);
             String key = "matmul" + Arrays.toString(a) + Arrays.toString(b);
-            primitive p = primitives.get(key);
-            if (p == null) {
-                p = new matmul(new matmul.primitive_desc(eng, ad, bd, cd));
-                keep(p);
-                primitives.put(key, p);
-            }
+            primitive p = cached(key, () -> new matmul(new matmul.primitive_desc(eng, ad, bd, cd)));
             IntMemoryMap args = new IntMemoryMap();
             args.put(DNNL_ARG_SRC, wrap(ad, l.in(0)));
             args.put(DNNL_ARG_WEIGHTS, wrap(bd, l.in(1)));
@@ -374,12 +369,7 @@ final class OneDnn implements AutoCloseable {
                     boolean bias = l.inputs().size() > 2;
                     ConvDescs d = convDescs(a, l.in(0).shape(), l.in(1).shape(), l.out(0).shape(), bias);
                     String key = "conv" + key(a, l.in(0).shape(), l.in(1).shape(), l.out(0).shape()) + bias;
-                    primitive p = primitives.get(key);
-                    if (p == null) {
-                        p = new convolution_forward(forwardPd(d, bias));
-                        keep(p);
-                        primitives.put(key, p);
-                    }
+                    primitive p = cached(key, () -> new convolution_forward(forwardPd(d, bias)));
                     IntMemoryMap args = new IntMemoryMap();
                     args.put(DNNL_ARG_SRC, wrap(d.src(), l.in(0)));
                     args.put(DNNL_ARG_WEIGHTS, wrap(d.weights(), l.in(1)));
@@ -396,14 +386,9 @@ final class OneDnn implements AutoCloseable {
                     Shape y = l.in(0).shape();
                     ConvDescs d = convDescs(a.conv(), x, w, y, false);
                     String key = "convBwdData" + key(a.conv(), x, w, y);
-                    primitive p = primitives.get(key);
-                    if (p == null) {
-                        p = new convolution_backward_data(new convolution_backward_data.primitive_desc(eng,
+                    primitive p = cached(key, () -> new convolution_backward_data(new convolution_backward_data.primitive_desc(eng,
                                 org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct, d.src(), d.weights(), d.dst(),
-                                d.strides(), d.dilates(), d.padL(), d.padR(), forwardPd(d, false)));
-                        keep(p);
-                        primitives.put(key, p);
-                    }
+                                d.strides(), d.dilates(), d.padL(), d.padR(), forwardPd(d, false))));
                     IntMemoryMap args = new IntMemoryMap();
                     args.put(DNNL_ARG_DIFF_DST, wrap(d.dst(), l.in(0)));
                     args.put(DNNL_ARG_WEIGHTS, wrap(d.weights(), l.in(1)));
@@ -417,14 +402,9 @@ final class OneDnn implements AutoCloseable {
                     Shape y = l.in(1).shape();
                     ConvDescs d = convDescs(a.conv(), x, w, y, false);
                     String key = "convBwdWeights" + key(a.conv(), x, w, y);
-                    primitive p = primitives.get(key);
-                    if (p == null) {
-                        p = new convolution_backward_weights(new convolution_backward_weights.primitive_desc(eng,
+                    primitive p = cached(key, () -> new convolution_backward_weights(new convolution_backward_weights.primitive_desc(eng,
                                 org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct, d.src(), d.weights(), d.dst(),
-                                d.strides(), d.dilates(), d.padL(), d.padR(), forwardPd(d, false)));
-                        keep(p);
-                        primitives.put(key, p);
-                    }
+                                d.strides(), d.dilates(), d.padL(), d.padR(), forwardPd(d, false))));
                     IntMemoryMap args = new IntMemoryMap();
                     args.put(DNNL_ARG_SRC, wrap(d.src(), l.in(0)));
                     args.put(DNNL_ARG_DIFF_DST, wrap(d.dst(), l.in(1)));
@@ -444,6 +424,17 @@ final class OneDnn implements AutoCloseable {
      */
     private static void keep(primitive p) {
         p.retainReference();
+    }
+
+    /** A cached primitive by key, made by {@code make} on first use (creating one costs milliseconds of JIT). */
+    private primitive cached(String key, java.util.function.Supplier<primitive> make) {
+        primitive p = primitives.get(key);
+        if (p == null) {
+            p = make.get();
+            keep(p);
+            primitives.put(key, p);
+        }
+        return p;
     }
 
     // ------------------------------------------------------------------ batch normalisation
@@ -473,12 +464,7 @@ final class OneDnn implements AutoCloseable {
             memory.desc d = desc(l.in(0));
             memory.desc c = desc2(xs.dim(1));
             String key = "bn" + xs + a + layouts(l);
-            primitive p = primitives.get(key);
-            if (p == null) {
-                p = new batch_normalization_forward(bnForwardPd(d, a));
-                keep(p);
-                primitives.put(key, p);
-            }
+            primitive p = cached(key, () -> new batch_normalization_forward(bnForwardPd(d, a)));
             IntMemoryMap args = new IntMemoryMap();
             args.put(DNNL_ARG_SRC, wrap(d, l.in(0)));
             args.put(DNNL_ARG_DST, wrap(d, l.out(0)));
@@ -517,14 +503,11 @@ final class OneDnn implements AutoCloseable {
             memory.desc d = desc(l.in(0));
             memory.desc c = desc2(xs.dim(1));
             String key = "bnBwd" + xs + a + layouts(l);
-            primitive p = primitives.get(key);
-            if (p == null) {
+            primitive p = cached(key, () -> {
                 int flags = SCALE_SHIFT | (a.training() ? 0 : GLOBAL_STATS);
-                p = new batch_normalization_backward(new batch_normalization_backward.primitive_desc(eng,
+                return new batch_normalization_backward(new batch_normalization_backward.primitive_desc(eng,
                         org.bytedeco.dnnl.global.dnnl.prop_kind.backward.value, d, d, d, (float) a.epsilon(), flags, bnForwardPd(d, a)));
-                keep(p);
-                primitives.put(key, p);
-            }
+            });
             IntMemoryMap args = new IntMemoryMap();
             args.put(DNNL_ARG_SRC, wrap(d, l.in(0)));
             args.put(DNNL_ARG_DIFF_DST, wrap(d, l.in(1)));
@@ -620,17 +603,6 @@ final class OneDnn implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ elementwise and layout
-
-    /** A cached primitive by key, made by {@code make} on first use. */
-    private primitive cached(String key, java.util.function.Supplier<primitive> make) {
-        primitive p = primitives.get(key);
-        if (p == null) {
-            p = make.get();
-            keep(p);
-            primitives.put(key, p);
-        }
-        return p;
-    }
 
     private static org.bytedeco.dnnl.global.dnnl.algorithm eltwiseAlgorithm(Op op) {
         return op == Op.RELU ? org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu : org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_clip_v2;
