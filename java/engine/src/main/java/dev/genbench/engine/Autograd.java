@@ -121,7 +121,7 @@ public final class Autograd {
                     // convolution's data gradient follows the output's layout).
                     g = Ops.toLayout(g, input.layout());
                     if (input.isLeaf()) {
-                        input.accumulateGrad(g);
+                        input.accumulateGrad(g, ownedHere(g, k, gIn, gOut, node, grads, seed));
                     } else {
                         Tensor prev = grads.get(input);
                         if (prev == null) {
@@ -143,6 +143,31 @@ public final class Autograd {
                 release(node, readers);
             }
         }
+    }
+
+    /**
+     * Whether {@code g}, the gradient for input {@code k} (after any layout change), is referenced
+     * nowhere else, so a leaf may take its memory: not the seed, not an output gradient passed
+     * through, not another input's gradient of this node, not pending for another tensor, and not
+     * one of the node's own tensors.
+     */
+    private static boolean ownedHere(Tensor g, int k, Tensor[] gIn, Tensor[] gOut, Node node, Map<Tensor, Tensor> grads, Tensor seed) {
+        if (g == seed || grads.containsValue(g)) {
+            return false;
+        }
+        for (Tensor[] ts : new Tensor[][] {gOut, node.inputs, node.outputs}) {
+            for (Tensor t : ts) {
+                if (t == g) {
+                    return false;
+                }
+            }
+        }
+        for (int j = 0; j < gIn.length; j++) {
+            if (j != k && gIn[j] == g) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void release(Node node, Map<Tensor, Integer> readers) {

@@ -49,6 +49,16 @@ public final class Tensor implements AutoCloseable {
         this.buffer = zeroed ? backend.allocate(dtype, shape.elementCount()) : backend.allocateUninitialised(dtype, shape.elementCount());
     }
 
+    /** A tensor over {@code buffer}, which it now owns (closing frees it). */
+    private Tensor(Backend backend, DType dtype, Shape shape, Layout layout, String name, DeviceBuffer buffer) {
+        this.backend = backend;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.layout = layout;
+        this.name = name;
+        this.buffer = buffer;
+    }
+
     private Tensor(Backend backend, DType dtype, Shape shape, String name) {
         this(backend, dtype, shape, Layout.ROW_MAJOR, name);
     }
@@ -177,8 +187,24 @@ public final class Tensor implements AutoCloseable {
 
     /** Adds {@code g} into this leaf's gradient, creating it (owned by this tensor) on first use. */
     void accumulateGrad(Tensor g) {
+        accumulateGrad(g, false);
+    }
+
+    /**
+     * Adds {@code g} into this leaf's gradient. With {@code gOwned} (the caller holds the only
+     * reference to {@code g}, and drops it) and no gradient yet, {@code g}'s memory becomes the
+     * gradient and {@code g} is left closed: the first backward after zero_grad then costs no
+     * zero fill and no add pass (on ResNet-50, 161 such passes over 25.6 M values a step).
+     */
+    void accumulateGrad(Tensor g, boolean gOwned) {
         if (!g.shape.equals(shape)) {
             throw new IllegalStateException("gradient of '" + name + "' has shape " + g.shape + ", expected " + shape);
+        }
+        if (grad == null && gOwned && g.backend == backend && g.dtype == dtype && g.layout == layout && g.buffer != null) {
+            grad = new Tensor(backend, dtype, shape, layout, name + ".grad", g.buffer);
+            g.buffer = null;
+            g.creator = null;
+            return;
         }
         if (grad == null) {
             grad = new Tensor(backend, dtype, shape, layout, name + ".grad");

@@ -95,4 +95,47 @@ class TensorLifecycleTest {
         assertArrayEquals(new float[8], b.toFloats());
         b.close();
     }
+    /**
+     * A leaf's first gradient may take the memory of the gradient its rule made (no zero fill, no
+     * add), but never one that is shared: add's rule hands the same tensor to both inputs, and a
+     * value used twice gets two contributions. Gradients must survive the step's scope and keep
+     * accumulating over later backward calls.
+     */
+    @Test
+    void firstGradientTakesUnsharedMemoryOnly() {
+        Tensor a = Tensor.of(cpu, Shape.of(3), 1, 2, 3).requiresGrad(true);
+        Tensor b = Tensor.of(cpu, Shape.of(3), 10, 20, 30).requiresGrad(true);
+        Tensor w = Tensor.of(cpu, Shape.of(3), 2, 3, 4).requiresGrad(true);
+        try {
+            try (TensorScope s = TensorScope.open()) {
+                Autograd.backward(Ops.sum(Ops.add(a, b), false));
+            }
+            assertArrayEquals(new float[] {1, 1, 1}, a.grad().toFloats(), "add hands one tensor to both inputs");
+            assertArrayEquals(new float[] {1, 1, 1}, b.grad().toFloats());
+            a.zeroGrad();
+            b.zeroGrad();
+            try (TensorScope s = TensorScope.open()) {
+                // d/da = 1 + w, d/db = 1, d/dw = a (a is read by the add and the mul)
+                Tensor loss = Ops.sum(Ops.add(Ops.add(a, b), Ops.mul(a, w)), false);
+                Autograd.backward(loss);
+            }
+            assertArrayEquals(new float[] {3, 4, 5}, a.grad().toFloats());
+            assertArrayEquals(new float[] {1, 1, 1}, b.grad().toFloats());
+            assertArrayEquals(new float[] {1, 2, 3}, w.grad().toFloats());
+            try (TensorScope s = TensorScope.open()) {
+                Autograd.backwardAndFree(Ops.sum(Ops.mul(a, w), false));
+            }
+            assertArrayEquals(new float[] {5, 7, 9}, a.grad().toFloats(), "second backward accumulates");
+            assertArrayEquals(new float[] {2, 4, 6}, w.grad().toFloats());
+            a.zeroGrad();
+            try (TensorScope s = TensorScope.open()) {
+                Autograd.backwardAndFree(Ops.sum(Ops.mul(a, a), false));
+            }
+            assertArrayEquals(new float[] {2, 4, 6}, a.grad().toFloats(), "a leaf read twice by one op gets both terms");
+        } finally {
+            a.close();
+            b.close();
+            w.close();
+        }
+    }
 }
