@@ -95,15 +95,15 @@ class OneDnnParityTest {
                         (x, p) -> Ops.avgPool(x, pool(3, 1, 1, true))),
                 new Case("matmul 4-d attention-shaped", new int[][] {{2, 3, 6, 8}, {2, 3, 8, 6}},
                         (x, p) -> Ops.matmul(x, p[0])),
-                // Channels-last: the layout the fast backend's CNNs run in (its own batch norm, oneDNN's
+                // Channels-last: the layout the fast backend's CNNs run in (oneDNN's nhwc batch norm and
                 // nhwc convolutions, pooling and eltwise); each result is read back in logical order.
                 new Case("channels-last batch norm, training", new int[][] {{4, 19, 5, 3}, {19}, {19}, {19}, {19}}, 3,
                         (x, p) -> Ops.batchNorm(cl(x), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-5, 0.1, true))),
                 new Case("channels-last batch norm, eval", new int[][] {{3, 40, 4, 4}, {40}, {40}, {40}, {40}}, 3,
                         (x, p) -> Ops.batchNorm(cl(x), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-3, 0.1, false))),
-                new Case("channels-last batch norm with a fused ReLU6, training", new int[][] {{4, 11, 5, 3}, {11}, {11}, {11}, {11}}, 3,
+                new Case("channels-last batch norm then ReLU6 (fused on the reference only), training", new int[][] {{4, 11, 5, 3}, {11}, {11}, {11}, {11}}, 3,
                         (x, p) -> Ops.batchNormActivation(cl(Ops.mul(x, Ops.scalar(x, 4))), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-5, 0.1, true), 0, 6)),
-                new Case("channels-last batch norm with a fused ReLU, eval", new int[][] {{3, 9, 4, 4}, {9}, {9}, {9}, {9}}, 3,
+                new Case("channels-last batch norm then ReLU (fused on the reference only), eval", new int[][] {{3, 9, 4, 4}, {9}, {9}, {9}, {9}}, 3,
                         (x, p) -> Ops.batchNormActivation(cl(x), p[0], p[1], p[2], p[3], new Attrs.BatchNorm(1e-3, 0.1, false), 0, Double.POSITIVE_INFINITY)),
                 new Case("channels-last max pool 3x3 stride 2 pad 1", new int[][] {{2, 5, 9, 9}},
                         (x, p) -> Ops.maxPool(cl(x), pool(3, 2, 1, false))),
