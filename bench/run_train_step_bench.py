@@ -6,7 +6,7 @@ preloaded and told to keep freed memory mapped) and its default one (NCHW, glibc
 
 Usage (from the repository root; ./genbench builds the project on first use):
     /usr/bin/python3 bench/run_train_step_bench.py --model resnet50 [--threads 2] [--runs 3] [--batch 16]
-        [--size 224] [--warmup 3] [--iters 5]
+        [--size 224] [--warmup 10] [--iters 10]
 
 Missing ONNX graphs are exported first by the peer (models/onnx/trainstep_<model>.onnx). Writes
 bench/results/<UTC date>-train-step-<model>-b<batch>-t<threads>.json (every run, medians, spread, ratios,
@@ -96,8 +96,10 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--size", type=int, default=224)
-    ap.add_argument("--warmup", type=int, default=4, help="steps before timing, each run")
-    ap.add_argument("--iters", type=int, default=5, help="timed steps, each run")
+    # Both sides get the same counts. The engine's Java kernels reach steady state only once C2 has compiled
+    # them (its step time still fell through step 8 on MobileNetV2); torch is steady after 2-3 steps.
+    ap.add_argument("--warmup", type=int, default=10, help="steps before timing, each run")
+    ap.add_argument("--iters", type=int, default=10, help="timed steps, each run")
     ap.add_argument("--table-only", action="store_true", help="only regenerate the README table")
     args = ap.parse_args()
     if args.table_only:

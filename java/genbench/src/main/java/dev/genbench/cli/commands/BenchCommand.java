@@ -69,12 +69,13 @@ public final class BenchCommand implements Callable<Integer> {
     Integer batch;
 
     @Option(names = "--warmup", description = "Images (backbone: batches, head: epochs, train-step: steps) run before timing"
-            + " starts (default: 64 images, 2 batches, 1 epoch, 3 steps).")
+            + " starts (default: 64 images, 2 batches, 1 epoch, 10 steps: the engine's Java kernels reach steady state only"
+            + " after C2 has compiled them, about 8 training steps).")
     Integer warmup;
 
     @Option(names = {"--images", "--iters"},
             description = "Images (backbone: batches, train-step: steps) timed after the warm-up; photos are reused in turn"
-            + " (default: 256 images, 10 batches, 5 steps).")
+            + " (default: 256 images, 10 batches, 10 steps).")
     Integer images;
 
     @Option(names = "--model", defaultValue = "resnet50",
@@ -258,8 +259,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + " --export " + graph + " (or give --onnx FILE).");
         }
         engineThreads(threads);
-        var settings = new TrainStepBench.Settings(graph, batch != null ? batch : 16, size, warmup != null ? warmup : 3,
-                images != null ? images : 5, 0.01, profile);
+        var settings = new TrainStepBench.Settings(graph, batch != null ? batch : 16, size, warmup != null ? warmup : 10,
+                images != null ? images : 10, 0.01, profile);
         TrainStepBench.Result r = TrainStepBench.run(settings);
         PrintWriter out = spec.commandLine().getOut();
         int usedThreads = dev.genbench.engine.cpu.Parallel.threads();
