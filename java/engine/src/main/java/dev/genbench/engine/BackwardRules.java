@@ -51,6 +51,36 @@ final class BackwardRules {
         return Ops.apply1(Op.ACT_GRAD, new Attrs.ActGrad(n.op, min, max), x.shape(), x.dtype(), x, g);
     }
 
+    /**
+     * ReLU and clip pass the gradient where their output lies strictly inside the bounds, which is
+     * exactly where their input did; reading the output lets the input go as soon as the forward is
+     * done with it (a batch norm's output, in conv-BN-ReLU stacks).
+     */
+    private static Tensor maskGrad(Node n, Tensor g, double min, double max) {
+        Tensor y = n.out(0);
+        return Ops.apply1(Op.ACT_GRAD, new Attrs.ActGrad(n.op, min, max), y.shape(), y.dtype(), y, g);
+    }
+
+    /**
+     * Whether the rule of {@code n} reads the values of its input {@code k} (or, with {@code
+     * output}, of its output {@code k}), not only their shape, dtype, layout or requiresGrad flag.
+     * A tensor that no recorded rule reads is freed as soon as the forward is done with it
+     * ({@link Tensor#savedForBackward}), so a step's peak holds what backward needs and no more.
+     * Kept beside the rules it describes; an op not listed is taken to read all its operands.
+     */
+    static boolean reads(Node n, int k, boolean output) {
+        return switch (n.op) {
+            case ADD, SUB, NEG, CAST, REDUCE_SUM, REDUCE_MEAN, LAYOUT, RESHAPE, TRANSPOSE, CONCAT, SLICE, EXPAND -> false;
+            case RELU, CLIP -> output && k == 0;
+            case DROPOUT -> output && k == 1;
+            case GATHER -> !output && k == 1;
+            case CONV2D -> !output && k < 2;
+            case MATMUL, MAX_POOL, AVG_POOL -> !output;
+            case BATCH_NORM -> output ? k > 0 || ((Attrs.BatchNorm) n.attrs).clips() : k < 2;
+            default -> true;
+        };
+    }
+
     static {
         rule(Op.ADD, (n, g) -> grads(Ops.sumTo(g[0], n.in(0).shape()), Ops.sumTo(g[0], n.in(1).shape())));
         rule(Op.SUB, (n, g) -> grads(Ops.sumTo(g[0], n.in(0).shape()), Ops.sumTo(Ops.neg(g[0]), n.in(1).shape())));
@@ -80,10 +110,10 @@ final class BackwardRules {
         rule(Op.EXP, (n, g) -> grads(Ops.mul(g[0], n.out(0))));
         rule(Op.LOG, (n, g) -> grads(Ops.div(g[0], n.in(0))));
         rule(Op.SQRT, (n, g) -> grads(Ops.div(g[0], Ops.mul(n.out(0), Ops.scalar(n.out(0), 2)))));
-        rule(Op.RELU, (n, g) -> grads(actGrad(n, g[0], 0, 0)));
+        rule(Op.RELU, (n, g) -> grads(maskGrad(n, g[0], 0, 0)));
         rule(Op.CLIP, (n, g) -> {
             Attrs.Clip c = (Attrs.Clip) n.attrs;
-            return grads(actGrad(n, g[0], c.min(), c.max()));
+            return grads(maskGrad(n, g[0], c.min(), c.max()));
         });
         rule(Op.SIGMOID, (n, g) -> grads(actGrad(n, g[0], 0, 0)));
         rule(Op.TANH, (n, g) -> grads(actGrad(n, g[0], 0, 0)));

@@ -48,6 +48,16 @@ public final class Ops {
         backend.run(new Launch(op, attrs, ins, outs));
         if (record) {
             Node node = new Node(op, attrs, inputs.clone(), outputs);
+            for (int i = 0; i < inputs.length; i++) {
+                if (BackwardRules.reads(node, i, false)) {
+                    inputs[i].backwardReaders++;
+                }
+            }
+            for (int i = 0; i < outputs.length; i++) {
+                if (BackwardRules.reads(node, i, true)) {
+                    outputs[i].backwardReaders++;
+                }
+            }
             for (int i = 0; i < Math.min(differentiable, outputs.length); i++) {
                 outputs[i].creator = node;
                 outputs[i].requiresGrad(true);

@@ -32,6 +32,8 @@ public final class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private Tensor grad;
     Node creator;
+    /** Recorded backward rules that will read this tensor's values ({@link BackwardRules#reads}). */
+    int backwardReaders;
 
     private Tensor(Backend backend, DType dtype, Shape shape, Layout layout, String name) {
         this(backend, dtype, shape, layout, name, true);
@@ -366,6 +368,30 @@ public final class Tensor implements AutoCloseable {
             case BF16 -> Bf16.toFloat(host.getAtIndex(ValueLayout.JAVA_SHORT, i));
             case FP16 -> Float.float16ToFloat(host.getAtIndex(ValueLayout.JAVA_SHORT, i));
         };
+    }
+
+    /**
+     * Whether some recorded backward rule will read this tensor's values (an op saved it for
+     * backward). One that the forward no longer needs and no rule reads can be {@link #release}d.
+     */
+    public boolean savedForBackward() {
+        return backwardReaders > 0;
+    }
+
+    /**
+     * Frees this tensor's memory now but keeps its place in the recorded graph, so gradients still
+     * flow through the op that made it: for an activation the forward is done with and no backward
+     * rule reads ({@link #savedForBackward()} false). Using its values afterwards throws, as after
+     * {@link #close()}; refused for a leaf, whose gradient would go with it.
+     */
+    public void release() {
+        if (isLeaf() && requiresGrad) {
+            throw new IllegalStateException("tensor '" + name + "' is a leaf that wants a gradient; close it instead of releasing it");
+        }
+        if (buffer != null) {
+            backend.free(buffer);
+            buffer = null;
+        }
     }
 
     /** Frees the memory (and a leaf's gradient). Harmless when already closed. */

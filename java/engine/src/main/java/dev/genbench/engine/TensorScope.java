@@ -52,9 +52,20 @@ public final class TensorScope implements AutoCloseable {
         return t;
     }
 
-    /** Number of tensors this scope currently owns (open or closed early). */
+    /** Number of tensors this scope currently owns (open or closed early); a mark for {@link #ownedSince}. */
     public int size() {
         return owned.size();
+    }
+
+    /** The innermost scope open on this thread, or null when none is. */
+    public static TensorScope current() {
+        return CURRENT.get();
+    }
+
+    /** The tensors this scope took since {@link #size()} returned {@code mark}, oldest first. */
+    public List<Tensor> ownedSince(int mark) {
+        checkThread();
+        return List.copyOf(owned.subList(Math.min(mark, owned.size()), owned.size()));
     }
 
     private void checkThread() {

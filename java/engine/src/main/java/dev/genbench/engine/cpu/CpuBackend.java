@@ -115,10 +115,36 @@ public final class CpuBackend implements Backend {
         MemorySegment seg = free == null ? null : free.poll();
         if (seg == null) {
             seg = arena.allocate(bytes, 64);
+            reservedBytes += bytes;
         } else if (zeroed) {
             seg.fill((byte) 0);
         }
+        liveBytes += bytes;
+        peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
         return new CpuBuffer(this, seg, elements * dtype.byteSize());
+    }
+
+    private long liveBytes;
+    private long peakLiveBytes;
+    private long reservedBytes;
+
+    /** Bytes of the buffers handed out and not yet freed. */
+    public synchronized long liveBytes() {
+        return liveBytes;
+    }
+
+    /** The most bytes live at once since the backend opened or {@link #resetPeakLiveBytes()}. */
+    public synchronized long peakLiveBytes() {
+        return peakLiveBytes;
+    }
+
+    public synchronized void resetPeakLiveBytes() {
+        peakLiveBytes = liveBytes;
+    }
+
+    /** Bytes the pool holds from the system, live or free (it never returns them before {@link #close()}). */
+    public synchronized long reservedBytes() {
+        return reservedBytes;
     }
 
     /** Ops whose every kernel, Java or oneDNN, writes each output element (none accumulates into its output). */
@@ -151,6 +177,7 @@ public final class CpuBackend implements Backend {
             return;
         }
         CpuBuffer b = own(buffer);
+        liveBytes -= b.block().byteSize();
         pool.computeIfAbsent(b.block().byteSize(), k -> new ArrayDeque<>()).push(b.block());
     }
 

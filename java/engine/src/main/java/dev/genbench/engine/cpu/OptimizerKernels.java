@@ -41,27 +41,66 @@ final class OptimizerKernels {
         });
     }
 
-    /** The FP32 SGD loop in float arithmetic, as torch's own FP32 kernel computes it. */
+    /** Floats per chunk of each operand: three chunks stay in the core's L1/L2. */
+    private static final int SGD_CHUNK = 1 << 12;
+
+    /**
+     * The FP32 SGD loop in float arithmetic, as torch's own FP32 kernel computes it. Chunks of the
+     * parameter, gradient and momentum buffer are copied into on-heap arrays and updated there:
+     * C2 does not vectorise a loop over native segments it cannot prove distinct, and does over
+     * arrays read and written at one index (ResNet-50's 25.6 M parameters: 90 ms a step before).
+     * One loop per case, so no loop carries a branch.
+     */
     private static void sgdF32(Attrs.SgdStep a, MemorySegment p, MemorySegment g, MemorySegment b, long n) {
         float lr = (float) a.lr();
         float wd = (float) a.weightDecay();
         float mom = (float) a.momentum();
         float damp = (float) (1 - a.dampening());
+        boolean momentum = mom != 0f;
         boolean first = a.first();
         boolean nesterov = a.nesterov();
-        Parallel.blocks(n, 1 << 14, (start, len) -> {
-            MemorySegment pb = Elementwise.slice(p, start, len);
-            MemorySegment gb = Elementwise.slice(g, start, len);
-            MemorySegment bb = Elementwise.slice(b, start, len);
-            for (int i = 0; i < len; i++) {
-                float pv = pb.getAtIndex(Mem.F32, i);
-                float d = gb.getAtIndex(Mem.F32, i) + wd * pv;
-                if (mom != 0f) {
-                    float buf = first ? d : mom * bb.getAtIndex(Mem.F32, i) + damp * d;
-                    bb.setAtIndex(Mem.F32, i, buf);
-                    d = nesterov ? d + mom * buf : buf;
+        Parallel.range((n + SGD_CHUNK - 1) / SGD_CHUNK, 16, (from, to) -> {
+            float[] pa = new float[SGD_CHUNK];
+            float[] ga = new float[SGD_CHUNK];
+            float[] ba = new float[SGD_CHUNK];
+            for (long c = from; c < to; c++) {
+                long off = c * SGD_CHUNK * Float.BYTES;
+                int m = (int) Math.min(SGD_CHUNK, n - c * SGD_CHUNK);
+                MemorySegment.copy(p, Mem.F32, off, pa, 0, m);
+                MemorySegment.copy(g, Mem.F32, off, ga, 0, m);
+                if (!momentum) {
+                    for (int i = 0; i < m; i++) {
+                        pa[i] = pa[i] - lr * (ga[i] + wd * pa[i]);
+                    }
+                } else if (first) {
+                    // torch clones d_p into the fresh buffer, without dampening
+                    for (int i = 0; i < m; i++) {
+                        float d = ga[i] + wd * pa[i];
+                        ba[i] = d;
+                        pa[i] = pa[i] - lr * (nesterov ? d + mom * d : d);
+                    }
+                } else {
+                    MemorySegment.copy(b, Mem.F32, off, ba, 0, m);
+                    if (nesterov) {
+                        for (int i = 0; i < m; i++) {
+                            float d = ga[i] + wd * pa[i];
+                            float buf = mom * ba[i] + damp * d;
+                            ba[i] = buf;
+                            pa[i] = pa[i] - lr * (d + mom * buf);
+                        }
+                    } else {
+                        for (int i = 0; i < m; i++) {
+                            float d = ga[i] + wd * pa[i];
+                            float buf = mom * ba[i] + damp * d;
+                            ba[i] = buf;
+                            pa[i] = pa[i] - lr * buf;
+                        }
+                    }
                 }
-                pb.setAtIndex(Mem.F32, i, pv - lr * d);
+                MemorySegment.copy(pa, 0, p, Mem.F32, off, m);
+                if (momentum) {
+                    MemorySegment.copy(ba, 0, b, Mem.F32, off, m);
+                }
             }
         });
     }

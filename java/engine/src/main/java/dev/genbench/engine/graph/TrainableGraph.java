@@ -60,6 +60,8 @@ public final class TrainableGraph implements AutoCloseable {
     private final Map<List<Shape>, Map<String, HostValue>> folded = new HashMap<>();
     /** Outputs of BatchNormalization nodes whose only reader is a Relu or Clip: run as one fused op. */
     private final Set<String> fusedBatchNormOutputs;
+    /** The last node reading each value name, for {@link ForwardLifetimes}. */
+    private final Map<String, Integer> lastReaders;
     private Mode mode = Mode.TRAIN;
     private long dropoutSeed;
     private long dropoutCalls;
@@ -80,6 +82,7 @@ public final class TrainableGraph implements AutoCloseable {
         this.buffers = Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
         this.constants = Map.copyOf(constants);
         this.fusedBatchNormOutputs = fusableBatchNormOutputs(this.nodes, this.outputs);
+        this.lastReaders = lastReaders(this.nodes);
         List<GraphNode> unsupported = this.nodes.stream().filter(n -> !SUPPORTED.contains(n.opType())).toList();
         if (!unsupported.isEmpty()) {
             GraphNode n = unsupported.get(0);
@@ -186,7 +189,9 @@ public final class TrainableGraph implements AutoCloseable {
             shapes.add(t.shape());
         }
         Map<String, HostValue> fold = folded.computeIfAbsent(shapes, k -> new HashMap<>());
-        for (GraphNode n : nodes) {
+        ForwardLifetimes lifetimes = new ForwardLifetimes(feeds.values());
+        for (int index = 0; index < nodes.size(); index++) {
+            GraphNode n = nodes.get(index);
             if (!n.outputs().isEmpty() && fold.containsKey(n.outputs().get(0))) {
                 for (String o : n.outputs()) {
                     if (fold.containsKey(o)) {
@@ -207,6 +212,8 @@ public final class TrainableGraph implements AutoCloseable {
                 }
             }
             Object[] out;
+            dev.genbench.engine.TensorScope scope = dev.genbench.engine.TensorScope.current();
+            int mark = scope == null ? 0 : scope.size();
             try {
                 out = run(n, in);
             } catch (RuntimeException e) {
@@ -220,11 +227,14 @@ public final class TrainableGraph implements AutoCloseable {
                     continue;
                 }
                 values.put(n.outputs().get(i), out[i]);
+                lifetimes.readUntil(out[i], lastReader(n.outputs().get(i)));
                 if (out[i] instanceof HostValue h) {
                     // Host values depend only on constants and input shapes: fold them for these shapes.
                     fold.put(n.outputs().get(i), h);
                 }
             }
+            lifetimes.releaseTemporaries(scope, mark, out);
+            lifetimes.releaseAfter(index, in);
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (String o : outputs) {
@@ -232,6 +242,92 @@ public final class TrainableGraph implements AutoCloseable {
             result.put(o, v instanceof HostValue h ? h.toTensor(backend, h.dtype()) : (Tensor) v);
         }
         return result;
+    }
+
+    /** Index of the last node that reads {@code name}; MAX_VALUE for a graph output, -1 when none reads it. */
+    private int lastReader(String name) {
+        if (outputs.contains(name)) {
+            return Integer.MAX_VALUE;
+        }
+        return lastReaders.getOrDefault(name, -1);
+    }
+
+    private static Map<String, Integer> lastReaders(List<GraphNode> nodes) {
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String in : nodes.get(i).inputs()) {
+                last.put(in, i);
+            }
+        }
+        return Map.copyOf(last);
+    }
+
+    /**
+     * When one forward is done with each activation: an activation whose last reader has run and
+     * that no recorded backward rule reads ({@link Tensor#savedForBackward}) is released at once,
+     * as torch's reference counting drops it, instead of living until backward passes it. Tracked
+     * per tensor, not per name, because an Identity or a pending batch norm carries a tensor under
+     * another name. Feeds, parameters and buffers are never released.
+     */
+    private final class ForwardLifetimes {
+        private final java.util.IdentityHashMap<Tensor, Integer> lastUse = new java.util.IdentityHashMap<>();
+        private final Set<Tensor> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        ForwardLifetimes(java.util.Collection<Tensor> feeds) {
+            kept.addAll(feeds);
+            kept.addAll(parameters.values());
+            kept.addAll(buffers.values());
+        }
+
+        /** Notes that {@code value}'s tensors are read up to node {@code index}. */
+        void readUntil(Object value, int index) {
+            for (Tensor t : tensors(value)) {
+                lastUse.merge(t, index, Math::max);
+            }
+        }
+
+        /** Releases what node {@code index} read for the last time and backward will not read. */
+        void releaseAfter(int index, Object[] inputs) {
+            for (Object v : inputs) {
+                for (Tensor t : tensors(v)) {
+                    Integer last = lastUse.get(t);
+                    if (last != null && last <= index && !kept.contains(t) && !t.savedForBackward() && !t.isClosed()) {
+                        t.release();
+                        lastUse.remove(t);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Releases the tensors a node made on the way to its outputs (a layout conversion, a Gemm's
+         * product before its bias, a batch norm's saved statistics in eval) that backward will not
+         * read: nothing else can reach them.
+         */
+        void releaseTemporaries(dev.genbench.engine.TensorScope scope, int mark, Object[] outputs) {
+            if (scope == null) {
+                return;
+            }
+            Set<Tensor> made = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Object o : outputs) {
+                made.addAll(tensors(o));
+            }
+            for (Tensor t : scope.ownedSince(mark)) {
+                if (!made.contains(t) && !kept.contains(t) && !t.savedForBackward() && !t.isClosed()) {
+                    t.release();
+                }
+            }
+        }
+
+        private static List<Tensor> tensors(Object value) {
+            if (value instanceof Tensor t) {
+                return List.of(t);
+            }
+            if (value instanceof PendingBatchNorm p) {
+                return List.of(p.x(), p.scale(), p.bias());
+            }
+            return List.of();
+        }
     }
 
     // ------------------------------------------------------------------ op semantics

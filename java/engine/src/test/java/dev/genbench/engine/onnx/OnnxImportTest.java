@@ -134,6 +134,46 @@ class OnnxImportTest {
         }
     }
 
+    /**
+     * Activations no backward rule reads are released as soon as the forward is done with them:
+     * without recording (eval under GradMode off) nothing but the output stays; in training the
+     * step's peak is lower than keeping every activation, and the gradients still match torch
+     * (the checks above run with the release on).
+     */
+    @Test
+    void forwardReleasesWhatBackwardDoesNotRead() throws Exception {
+        Fixture f = Fixture.load("tiny_resnet.txt");
+        try (CpuBackend own = CpuBackend.create(); TrainableGraph g = OnnxImporter.load(resource("tiny_resnet.onnx"), own);
+             TensorScope s = TensorScope.open()) {
+            Tensor x = f.tensor(own, DType.FP32, "x");
+            g.mode(TrainableGraph.Mode.EVAL);
+            g.forward(Map.of("x", x)); // folds the shape arithmetic once
+            long before = own.liveBytes();
+            own.resetPeakLiveBytes();
+            Tensor out;
+            try (dev.genbench.engine.GradMode _ = dev.genbench.engine.GradMode.off()) {
+                out = g.forward(Map.of("x", x)).get("logits");
+            }
+            long held = own.liveBytes() - before;
+            long peak = own.peakLiveBytes() - before;
+            assertTrue(held <= out.elementCount() * 4 + 4096, "eval forward keeps " + held + " bytes past its output of " + out.elementCount() * 4);
+            assertTrue(peak > 4 * held, "the forward did allocate activations (peak " + peak + " bytes)");
+
+            g.mode(TrainableGraph.Mode.TRAIN);
+            before = own.liveBytes();
+            own.resetPeakLiveBytes();
+            Tensor logits = g.forward(Map.of("x", x)).get("logits");
+            long trainHeld = own.liveBytes() - before;
+            long trainPeak = own.peakLiveBytes() - before;
+            System.out.println("tiny_resnet training forward: holds " + trainHeld + " of a peak of " + trainPeak + " bytes");
+            assertTrue(trainHeld < trainPeak, "training forward released activations: holds " + trainHeld + " of a peak of " + trainPeak);
+            Autograd.backwardAndFree(Ops.sum(logits, false), logits);
+            for (Tensor p : g.parameters().values()) {
+                assertTrue(p.grad() != null && !p.grad().isClosed(), "every parameter got a gradient");
+            }
+        }
+    }
+
     @Test
     void shapeArithmeticIsFoldedOnceForEachInputShape() throws Exception {
         try (TrainableGraph g = OnnxImporter.load(resource("tiny_cnn.onnx"), cpu); TensorScope s = TensorScope.open()) {
