@@ -43,12 +43,8 @@ public final class Tensor implements AutoCloseable {
         if (layout == Layout.CHANNELS_LAST && shape.rank() != 4) {
             throw new IllegalArgumentException("channels-last needs a rank-4 shape, not " + shape);
         }
-        this.backend = backend;
-        this.dtype = dtype;
-        this.shape = shape;
-        this.layout = layout;
-        this.name = name != null ? name : "tensor#" + IDS.incrementAndGet();
-        this.buffer = zeroed ? backend.allocate(dtype, shape.elementCount()) : backend.allocateUninitialised(dtype, shape.elementCount());
+        this(backend, dtype, shape, layout, name != null ? name : "tensor#" + IDS.incrementAndGet(),
+                zeroed ? backend.allocate(dtype, shape.elementCount()) : backend.allocateUninitialised(dtype, shape.elementCount()));
     }
 
     /** A tensor over {@code buffer}, which it now owns (closing frees it). */
