@@ -46,13 +46,21 @@ public final class TensorScope implements AutoCloseable {
      */
     public Tensor keep(Tensor t) {
         checkThread();
-        if (owned.remove(t) && parent != null) {
-            parent.owned.add(t);
+        int slot = owned.indexOf(t);
+        if (slot >= 0) {
+            // The slot stays, empty, so that marks taken with size() keep their meaning.
+            owned.set(slot, null);
+            if (parent != null) {
+                parent.owned.add(t);
+            }
         }
         return t;
     }
 
-    /** Number of tensors this scope currently owns (open or closed early); a mark for {@link #ownedSince}. */
+    /**
+     * Slots this scope has filled: the tensors it owns (open or closed early) and the empty slots of
+     * those moved out with {@link #keep}. A mark for {@link #ownedSince}.
+     */
     public int size() {
         return owned.size();
     }
@@ -65,7 +73,7 @@ public final class TensorScope implements AutoCloseable {
     /** The tensors this scope took since {@link #size()} returned {@code mark}, oldest first. */
     public List<Tensor> ownedSince(int mark) {
         checkThread();
-        return List.copyOf(owned.subList(Math.min(mark, owned.size()), owned.size()));
+        return owned.subList(Math.min(mark, owned.size()), owned.size()).stream().filter(java.util.Objects::nonNull).toList();
     }
 
     private void checkThread() {
@@ -87,7 +95,10 @@ public final class TensorScope implements AutoCloseable {
         }
         closed = true;
         for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).close();
+            Tensor t = owned.get(i);
+            if (t != null) {
+                t.close();
+            }
         }
         owned.clear();
         CURRENT.set(parent);

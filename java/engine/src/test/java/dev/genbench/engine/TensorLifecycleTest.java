@@ -55,6 +55,23 @@ class TensorLifecycleTest {
     }
 
     @Test
+    void ownedSinceAMarkIsWhatCameAfterItEvenWhenATensorWasKept() {
+        try (TensorScope outer = TensorScope.open()) {
+            try (TensorScope s = TensorScope.open()) {
+                Tensor before = Tensor.of(cpu, Shape.of(1), 1);
+                Tensor movedOut = Tensor.of(cpu, Shape.of(1), 2);
+                int mark = s.size();
+                Tensor after = Tensor.of(cpu, Shape.of(1), 3);
+                s.keep(movedOut);
+                Tensor last = Tensor.of(cpu, Shape.of(1), 4);
+                assertEquals(java.util.List.of(after, last), s.ownedSince(mark));
+                assertFalse(before.isClosed());
+            }
+            assertEquals(1, outer.size(), "the kept tensor moved to the enclosing scope");
+        }
+    }
+
+    @Test
     void tensorsMadeOutsideAnyScopeBelongToTheCaller() {
         Tensor t = Tensor.of(cpu, Shape.of(1), 5);
         try (TensorScope s = TensorScope.open()) {
